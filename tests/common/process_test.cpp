@@ -1,0 +1,46 @@
+#include <doctest/doctest.h>
+
+#include <system_error>
+
+#include "common/process.h"
+
+using namespace std::chrono_literals;
+
+TEST_CASE("a program gets its stdin and its output is captured") {
+  td::process::Options o;
+  o.stdin_data = std::string(200000, 'x') + "\n";
+  auto r = td::process::run({"wc", "-c"}, o);
+  CHECK(r.ok());
+  CHECK(std::stol(r.out) == 200001);
+}
+
+TEST_CASE("arguments are passed verbatim, never through a shell") {
+  auto r = td::process::run({"printf", "%s", "$(echo pwned); rm -rf /"});
+  CHECK(r.out == "$(echo pwned); rm -rf /");
+}
+
+TEST_CASE("a hanging program is killed at its deadline") {
+  td::process::Options o;
+  o.timeout = 300ms;
+  auto start = std::chrono::steady_clock::now();
+  auto r = td::process::run({"sh", "-c", "sleep 30 & sleep 30"}, o);
+  CHECK(r.timed_out);
+  CHECK_FALSE(r.ok());
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK(r.describe().find("timed out") != std::string::npos);
+}
+
+TEST_CASE("output beyond the cap is cut, not buffered") {
+  td::process::Options o;
+  o.max_stdout = 1000;
+  auto r = td::process::run({"head", "-c", "5000000", "/dev/zero"}, o);
+  CHECK(r.out.size() == 1000);
+  CHECK(r.stdout_truncated);
+}
+
+TEST_CASE("exit codes and stderr are reported; a missing program throws") {
+  auto r = td::process::run({"sh", "-c", "echo 'ERROR: video unavailable' >&2; exit 1"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.describe() == "exit 1: ERROR: video unavailable");
+  CHECK_THROWS_AS(td::process::run({"/nonexistent/yt-dlp"}), std::system_error);
+}
