@@ -9,6 +9,7 @@ namespace td {
 class Clock {
  public:
   using time_point = std::chrono::system_clock::time_point;
+  using duration = std::chrono::system_clock::duration;
   virtual ~Clock() = default;
   virtual time_point now() const = 0;
 };
@@ -30,5 +31,10 @@ class ManualClock final : public Clock {
  private:
   std::atomic<time_point::rep> t_;
 };
+
+// Epoch seconds (as SQL's extract(epoch FROM t) returns them) to a time point.
+inline Clock::time_point from_epoch(double seconds) {
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
+}
 
 }  // namespace td

@@ -1,0 +1,53 @@
+#include "db/connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace td::db {
+
+std::unique_ptr<Connection> connect(const std::string& url) {
+  return std::make_unique<Connection>(url);
+}
+
+std::unique_ptr<Connection> connect_with_retry(const std::string& url, const std::string& who,
+                                               const std::function<bool()>& stopping, Backoff backoff) {
+  for (int attempt = 1;; ++attempt) {
+    if (stopping()) return nullptr;
+    try {
+      auto conn = connect(url);
+      if (attempt > 1) spdlog::info("db reconnected who={} attempts={}", who, attempt);
+      return conn;
+    } catch (const std::exception& e) {
+      auto delay = backoff.delay(attempt);
+      std::string msg = e.what();
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+      spdlog::warn("db connect failed who={} attempt={} retry_in_ms={} error=\"{}\"", who, attempt, delay.count(),
+                   msg);
+      // Sleep in small steps so a shutdown is not held up by a long backoff.
+      auto until = std::chrono::steady_clock::now() + delay;
+      while (std::chrono::steady_clock::now() < until && !stopping())
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+bool is_connection_error(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return true;
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return true;
+  if (auto* s = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = s->sqlstate();
+    return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+  }
+  return false;
+}
+
+bool is_retryable_conflict(const std::exception& e) {
+  if (auto* s = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = s->sqlstate();
+    return state == "40001" || state == "40P01" || state == "55P03";
+  }
+  return false;
+}
+
+}  // namespace td::db

@@ -1,0 +1,57 @@
+// Counters, latency histograms and gauges shared by every replica of every
+// service, stored in Postgres (schema/003_metrics.sql) so they are exact
+// across processes and survive restarts.
+//
+// Writes go into the caller's transaction: a counter moves only if the work
+// it counts commits. Each connection writes to its own shard row (backend
+// pid mod 16), so concurrent writers do not queue on one hot row; reads sum
+// the shards.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace td::metrics {
+
+void prepare(pqxx::connection_base& conn);
+
+void increment(pqxx::transaction_base& tx, const std::string& name, int64_t delta = 1);
+
+// Records one duration (seconds) into the histogram `name`.
+void observe(pqxx::transaction_base& tx, const std::string& name, double seconds);
+
+// Sets this owner's value of a gauge; it counts until `ttl` passes without
+// another set (a replica that died stops counting).
+void set_gauge(pqxx::transaction_base& tx, const std::string& name, const std::string& owner, double value,
+               std::chrono::seconds ttl);
+
+// Upper bounds of the histogram buckets in seconds; the last is +infinity.
+const std::vector<double>& bucket_bounds();
+
+struct Histogram {
+  std::vector<int64_t> counts;  // per bucket, same order as bucket_bounds()
+  int64_t count = 0;
+  double sum = 0;
+  double max = 0;
+  // Estimated by linear interpolation inside the bucket, capped at max.
+  double quantile(double q) const;
+};
+
+struct Snapshot {
+  std::map<std::string, int64_t> counters;
+  std::map<std::string, Histogram> histograms;
+  std::map<std::string, double> gauges;
+  int64_t counter(const std::string& name) const {
+    auto it = counters.find(name);
+    return it == counters.end() ? 0 : it->second;
+  }
+};
+
+Snapshot snapshot(pqxx::transaction_base& tx);
+
+}  // namespace td::metrics

@@ -1,0 +1,424 @@
+#include "worker/worker.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "common/errors.h"
+#include "db/connection.h"
+#include "events/outbox.h"
+#include "metrics/metrics.h"
+#include "worker/maintenance.h"
+#include "worker/notifier.h"
+
+namespace td::worker {
+
+using Clock_ = std::chrono::steady_clock;
+
+std::string default_worker_id(const std::string& prefix) {
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  std::mt19937 rng{std::random_device{}()};
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%04x", static_cast<unsigned>(rng() & 0xffff));
+  return prefix + "@" + host + ":" + std::to_string(getpid()) + ":" + suffix;
+}
+
+JobContext::JobContext(const queue::Job& job, const nlohmann::json& payload, pqxx::connection& conn,
+                       const queue::Queue& queue, const std::string& worker_id, const std::atomic<bool>& stopping)
+    : job_(job), payload_(payload), conn_(conn), queue_(queue), worker_id_(worker_id), stopping_(stopping) {}
+
+void JobContext::complete_in(pqxx::transaction_base& tx) {
+  if (queue_.complete(tx, {job_.id}, worker_id_) != 1)
+    throw LeaseLost("job " + std::to_string(job_.id) + " is no longer held by " + worker_id_ +
+                    " (lease expired or job cancelled); its results were not stored");
+  completed_ = true;
+}
+
+namespace {
+
+// A finished job whose completion is written with the slot's next claim.
+struct Finished {
+  int64_t id;
+  std::string kind;
+  int attempt;
+  double seconds;
+};
+
+// A failure that could not be recorded because the connection was lost.
+struct OwedFailure {
+  queue::Job job;
+  std::string error;
+  bool permanent;
+};
+
+std::string one_line(std::string s) {
+  for (auto& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (s.size() > 2000) s.resize(2000);
+  return s;
+}
+
+}  // namespace
+
+struct Worker::State {
+  Options opt;
+  Handler handler;
+  queue::Queue queue;
+  std::unique_ptr<Notifier> notifier;
+
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> stopping{false};       // slots stop claiming
+  std::atomic<bool> abandon{false};        // deadline passed: give up reconnecting
+  std::atomic<int> slots_connected{0};
+  std::atomic<int> slots_running{0};
+
+  std::mutex mu;  // guards everything below
+  std::condition_variable cv;
+  std::map<int64_t, std::string> inflight;  // job id -> kind
+  Counts counts;
+
+  State(Options o, Handler h) : opt(std::move(o)), handler(std::move(h)), queue(opt.clock, opt.retry_backoff) {}
+
+  std::unique_ptr<pqxx::connection> connect(const std::string& who) {
+    auto conn = db::connect_with_retry(opt.database_url, who, [this] { return abandon.load(); });
+    if (!conn) return conn;
+    // The claim statement is a CTE whose custom plans cost more to make than
+    // to run; Postgres keeps choosing them for its array parameter. A generic
+    // plan doubles the one-job-per-claim rate (bench/README.md).
+    pqxx::nontransaction(*conn).exec("SET plan_cache_mode = force_generic_plan");
+    queue::Queue::prepare(*conn);
+    events::prepare(*conn);
+    metrics::prepare(*conn);
+    if (opt.on_connect) opt.on_connect(*conn);
+    return conn;
+  }
+
+  void track(const std::vector<queue::Job>& jobs) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& j : jobs) inflight[j.id] = j.kind;
+  }
+  void untrack(int64_t id) {
+    std::lock_guard<std::mutex> lock(mu);
+    inflight.erase(id);
+  }
+  void count(uint64_t Counts::*field, uint64_t n = 1) {
+    std::lock_guard<std::mutex> lock(mu);
+    counts.*field += n;
+  }
+
+  // Sleeps up to `d`, returning early when stop is requested.
+  void sleep_unless_stopping(std::chrono::milliseconds d) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait_for(lock, d, [this] { return stop_requested.load(); });
+  }
+
+  void record_failure(pqxx::connection& conn, const queue::Job& job, const std::string& error, bool permanent,
+                      double seconds) {
+    pqxx::work tx(conn);
+    auto r = queue.fail(tx, job, opt.worker_id, error, permanent);
+    tx.commit();
+    untrack(job.id);
+    switch (r.outcome) {
+      case queue::FailOutcome::retry_scheduled: {
+        count(&Counts::failed);
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*r.retry_at - std::chrono::system_clock::now());
+        spdlog::warn("job={} kind={} attempt={}/{} state=failed duration_ms={:.0f} retry_in_s={:.1f} error=\"{}\"", job.id,
+                     job.kind, job.attempt, job.max_attempts, seconds * 1000,
+                     opt.clock ? 0.0 : std::max<double>(0, wait.count() / 1000.0), error);
+        break;
+      }
+      case queue::FailOutcome::dead:
+        count(&Counts::dead);
+        spdlog::error("job={} kind={} attempt={}/{} state=dead duration_ms={:.0f} permanent={} error=\"{}\"", job.id,
+                      job.kind, job.attempt, job.max_attempts, seconds * 1000, permanent, error);
+        break;
+      case queue::FailOutcome::not_owner:
+        spdlog::warn("job={} kind={} attempt={} lease lost before its failure was recorded error=\"{}\"", job.id,
+                     job.kind, job.attempt, error);
+        break;
+    }
+  }
+
+  // Runs one job. Returns a Finished record when the handler succeeded and
+  // the completion is still to be written.
+  std::optional<Finished> run_one(pqxx::connection& conn, const queue::Job& job, std::vector<OwedFailure>& owed) {
+    auto start = Clock_::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock_::now() - start).count(); };
+    spdlog::info("job={} kind={} attempt={}/{} state=running", job.id, job.kind, job.attempt, job.max_attempts);
+    nlohmann::json payload;
+    std::string error;
+    bool permanent = false;
+    try {
+      try {
+        payload = nlohmann::json::parse(job.payload);
+      } catch (const nlohmann::json::parse_error& e) {
+        throw PermanentError("bad_payload", "payload is not valid JSON: " + std::string(e.what()));
+      }
+      JobContext ctx(job, payload, conn, queue, opt.worker_id, stopping);
+      handler(ctx);
+      if (ctx.completed()) {
+        untrack(job.id);
+        count(&Counts::done);
+        spdlog::info("job={} kind={} attempt={} state=done duration_ms={:.0f}", job.id, job.kind, job.attempt,
+                     elapsed() * 1000);
+        return std::nullopt;
+      }
+      return Finished{job.id, job.kind, job.attempt, elapsed()};
+    } catch (const LeaseLost& e) {
+      untrack(job.id);
+      spdlog::warn("job={} kind={} attempt={} lease lost: {}", job.id, job.kind, job.attempt, e.what());
+      return std::nullopt;
+    } catch (const PermanentError& e) {
+      error = one_line(e.what());
+      permanent = true;
+    } catch (const std::exception& e) {
+      error = one_line(e.what());
+      if (db::is_connection_error(e)) {
+        owed.push_back({job, "database connection lost while running: " + error, false});
+        throw;
+      }
+    } catch (...) {
+      error = "handler threw a non-standard exception";
+    }
+    try {
+      record_failure(conn, job, error, permanent, elapsed());
+    } catch (const std::exception& e) {
+      if (db::is_connection_error(e)) owed.push_back({job, error, permanent});
+      throw;
+    }
+    return std::nullopt;
+  }
+
+  void slot_loop(int slot) {
+    std::string who = "slot-" + std::to_string(slot);
+    std::unique_ptr<pqxx::connection> conn;
+    std::vector<Finished> finished;
+    std::vector<OwedFailure> owed;
+    bool counted_connected = false;
+    while (!abandon) {
+      if (!conn) {
+        conn = connect(who);
+        if (!conn) break;
+        if (!counted_connected) {
+          counted_connected = true;
+          ++slots_connected;
+        }
+      }
+      try {
+        for (auto it = owed.begin(); it != owed.end(); it = owed.erase(it))
+          record_failure(*conn, it->job, it->error, it->permanent, 0);
+        uint64_t seen = notifier->sequence();
+        std::vector<queue::Job> jobs;
+        bool stop_now = stopping.load();
+        {
+          std::vector<int64_t> ids;
+          for (const auto& f : finished) ids.push_back(f.id);
+          pqxx::nontransaction tx(*conn);
+          auto r = queue.complete_and_claim(tx, ids, opt.kinds, opt.worker_id, stop_now ? 0 : opt.batch_size,
+                                            opt.lease);
+          jobs = std::move(r.claimed);
+          if (r.completed != static_cast<int>(ids.size()))
+            spdlog::warn("worker={} {} finished job(s) had lost their lease before completion", opt.worker_id,
+                         ids.size() - r.completed);
+        }
+        for (const auto& f : finished) {
+          untrack(f.id);
+          spdlog::info("job={} kind={} attempt={} state=done duration_ms={:.0f}", f.id, f.kind, f.attempt,
+                       f.seconds * 1000);
+        }
+        count(&Counts::done, finished.size());
+        finished.clear();
+        if (stop_now) break;
+        if (jobs.empty()) {
+          notifier->wait_for_change(seen, opt.poll_interval);
+          continue;
+        }
+        track(jobs);
+        for (size_t i = 0; i < jobs.size(); ++i) {
+          if (stopping) {
+            std::vector<int64_t> rest;
+            for (size_t k = i; k < jobs.size(); ++k) rest.push_back(jobs[k].id);
+            pqxx::work tx(*conn);
+            int n = queue.release(tx, rest, opt.worker_id);
+            tx.commit();
+            for (auto id : rest) untrack(id);
+            count(&Counts::released, n);
+            spdlog::info("worker={} shutting down: handed back {} claimed job(s) not started", opt.worker_id, n);
+            break;
+          }
+          if (auto f = run_one(*conn, jobs[i], owed)) finished.push_back(*f);
+        }
+      } catch (const std::exception& e) {
+        if (db::is_connection_error(e)) {
+          spdlog::warn("worker={} {} lost its database connection: {}", opt.worker_id, who, one_line(e.what()));
+          conn.reset();
+        } else {
+          spdlog::error("worker={} {} unexpected error: {}", opt.worker_id, who, one_line(e.what()));
+          sleep_unless_stopping(std::chrono::seconds(1));
+        }
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      --slots_running;
+    }
+    cv.notify_all();
+  }
+
+  void heartbeat_loop() {
+    std::unique_ptr<pqxx::connection> conn;
+    while (!stop_requested || slots_running > 0) {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait_for(lock, opt.heartbeat_interval,
+                    [this] { return abandon.load() || (slots_running == 0 && stop_requested); });
+      }
+      if (abandon || (stop_requested && slots_running == 0)) break;
+      std::vector<int64_t> ids;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        for (const auto& [id, _] : inflight) ids.push_back(id);
+      }
+      if (ids.empty()) continue;
+      try {
+        if (!conn) conn = connect("heartbeat");
+        if (!conn) break;
+        pqxx::work tx(*conn);
+        int n = queue.heartbeat(tx, ids, opt.worker_id, opt.lease);
+        tx.commit();
+        if (n != static_cast<int>(ids.size()))
+          spdlog::warn("worker={} heartbeat: {} of {} job(s) in flight are no longer ours", opt.worker_id,
+                       ids.size() - n, ids.size());
+      } catch (const std::exception& e) {
+        spdlog::warn("worker={} heartbeat failed: {}", opt.worker_id, one_line(e.what()));
+        conn.reset();
+      }
+    }
+  }
+
+  void maintenance_loop() {
+    Maintenance m(queue, opt.retention, opt.event_retention);
+    std::unique_ptr<pqxx::connection> conn;
+    while (!stop_requested) {
+      try {
+        if (!conn) conn = connect("maintenance");
+        if (!conn) break;
+        m.run_once(*conn, [this] { return stop_requested.load(); });
+      } catch (const std::exception& e) {
+        spdlog::warn("worker={} maintenance failed: {}", opt.worker_id, one_line(e.what()));
+        conn.reset();
+      }
+      sleep_unless_stopping(opt.maintenance_interval);
+    }
+  }
+
+  // After the deadline: hand back what is still in flight so another worker
+  // can take it now instead of after the lease expires.
+  void hand_back_inflight() {
+    std::vector<int64_t> ids;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const auto& [id, _] : inflight) ids.push_back(id);
+    }
+    if (ids.empty()) return;
+    try {
+      auto conn = db::connect(opt.database_url);
+      queue::Queue::prepare(*conn);
+      pqxx::work tx(*conn);
+      int n = queue.release(tx, ids, opt.worker_id);
+      tx.commit();
+      count(&Counts::released, n);
+      spdlog::warn("worker={} shutdown deadline passed: handed back {} job(s) still running", opt.worker_id, n);
+    } catch (const std::exception& e) {
+      spdlog::error("worker={} could not hand back {} job(s) at shutdown ({}); they will be rescued when their "
+                    "lease expires",
+                    opt.worker_id, ids.size(), one_line(e.what()));
+    }
+  }
+};
+
+Worker::Worker(Options options, Handler handler) {
+  if (options.kinds.empty()) throw std::invalid_argument("worker: no job kinds given");
+  if (options.concurrency < 1) throw std::invalid_argument("worker: concurrency must be at least 1");
+  if (options.batch_size < 1) throw std::invalid_argument("worker: batch size must be at least 1");
+  if (options.worker_id.empty()) options.worker_id = default_worker_id(options.kinds.front());
+  state_ = std::make_shared<State>(std::move(options), std::move(handler));
+  std::vector<std::string> channels;
+  for (const auto& k : state_->opt.kinds) channels.push_back(queue::Queue::channel(k));
+  state_->notifier = std::make_unique<Notifier>(state_->opt.database_url, channels);
+}
+
+Worker::~Worker() {
+  stop();
+}
+
+const std::string& Worker::id() const { return state_->opt.worker_id; }
+
+bool Worker::ready() const {
+  return state_->slots_connected.load() == state_->opt.concurrency && state_->notifier->listening();
+}
+
+Counts Worker::counts() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->counts;
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->stop_requested = true;
+  }
+  state_->cv.notify_all();
+}
+
+bool Worker::run() {
+  auto s = state_;
+  spdlog::info("worker={} starting kinds={} concurrency={} batch={}", s->opt.worker_id, fmt::join(s->opt.kinds, ","),
+               s->opt.concurrency, s->opt.batch_size);
+  s->notifier->start();
+  s->slots_running = s->opt.concurrency;
+  std::vector<std::thread> slots;
+  for (int i = 0; i < s->opt.concurrency; ++i) slots.emplace_back([s, i] { s->slot_loop(i); });
+  std::thread heartbeat([s] { s->heartbeat_loop(); });
+  std::thread maintenance;
+  if (s->opt.maintenance_interval.count() > 0) maintenance = std::thread([s] { s->maintenance_loop(); });
+
+  {
+    std::unique_lock<std::mutex> lock(s->mu);
+    s->cv.wait(lock, [&] { return s->stop_requested.load(); });
+  }
+  spdlog::info("worker={} stopping: no new claims, waiting up to {} ms for jobs in flight", s->opt.worker_id,
+               s->opt.shutdown_deadline.count());
+  s->stopping = true;
+  s->notifier->wake();
+  bool clean;
+  {
+    std::unique_lock<std::mutex> lock(s->mu);
+    clean = s->cv.wait_for(lock, s->opt.shutdown_deadline, [&] { return s->slots_running == 0; });
+  }
+  if (!clean) {
+    s->hand_back_inflight();
+    s->abandon = true;
+    for (auto& t : slots) t.detach();  // stuck in a handler; they hold `s`, so their state stays valid
+  } else {
+    for (auto& t : slots) t.join();
+  }
+  s->cv.notify_all();
+  heartbeat.join();
+  if (maintenance.joinable()) maintenance.join();
+  if (clean) s->notifier->stop();  // stuck slots may still read the notifier
+  auto c = counts();
+  spdlog::info("worker={} stopped clean={} done={} failed={} dead={} handed_back={}", s->opt.worker_id, clean, c.done,
+               c.failed, c.dead, c.released);
+  return clean;
+}
+
+}  // namespace td::worker

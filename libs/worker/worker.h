@@ -1,0 +1,138 @@
+// The worker runtime every service runs on.
+//
+// A Worker runs `concurrency` slot threads. Each slot owns a database
+// connection and loops: claim up to `batch_size` jobs, run the handler on
+// each, and complete the finished ones in the same transaction as the next
+// claim (batched completion: one commit per round, not two per job). Idle
+// slots sleep on the process's Notifier (LISTEN on the kinds' channels) and
+// wake on a NOTIFY or after `poll_interval`, whichever comes first, so a lost
+// notification only delays a job.
+//
+// Beside the slots:
+//   - a heartbeat thread extends the leases of every job in flight, so a long
+//     job keeps its lease while a crashed process loses it;
+//   - a maintenance thread rescues jobs whose lease expired (their worker
+//     died) and prunes finished jobs and old events in small batches.
+//
+// Failures: a handler that throws fails the job with its message; a
+// td::PermanentError sends it to `dead` at once; a payload that is not valid
+// JSON is a permanent failure. When Postgres goes away each thread
+// reconnects with capped backoff; a job whose outcome could not be recorded
+// is recorded after the reconnect, or, failing that, its lease expires and
+// it is rescued. Nothing claimed is dropped.
+//
+// Shutdown (stop(), e.g. on SIGTERM): slots stop claiming, jobs claimed but
+// not started are handed back at once, jobs in flight get
+// `shutdown_deadline` to finish; any still running then are handed back to
+// the queue (attempt not counted) and run() returns.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "common/backoff.h"
+#include "common/clock.h"
+#include "queue/queue.h"
+
+namespace td::worker {
+
+struct Options {
+  std::string database_url;
+  std::vector<std::string> kinds;
+  std::string worker_id;  // default: host:pid:random
+  int concurrency = 2;
+  int batch_size = 1;  // jobs per claim per slot
+  std::chrono::milliseconds poll_interval{std::chrono::seconds(5)};
+  std::chrono::milliseconds lease{std::chrono::seconds(60)};
+  std::chrono::milliseconds heartbeat_interval{std::chrono::seconds(15)};
+  std::chrono::milliseconds shutdown_deadline{std::chrono::seconds(20)};
+  // Rescue and prune run this often; zero turns maintenance off.
+  std::chrono::milliseconds maintenance_interval{std::chrono::seconds(15)};
+  queue::Retention retention{};
+  std::chrono::seconds event_retention{std::chrono::hours(24 * 7)};
+  const Clock* clock = nullptr;  // null: database time
+  Backoff retry_backoff{std::chrono::seconds(5), std::chrono::hours(1), 0.25};
+  // Called once on every new connection (prepare the handler's statements).
+  std::function<void(pqxx::connection_base&)> on_connect;
+};
+
+// Thrown by JobContext::complete_in when this worker no longer holds the job
+// (its lease expired and it was rescued, or it was cancelled): the handler's
+// transaction must not commit.
+class LeaseLost : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class JobContext {
+ public:
+  JobContext(const queue::Job& job, const nlohmann::json& payload, pqxx::connection& conn,
+             const queue::Queue& queue, const std::string& worker_id, const std::atomic<bool>& stopping);
+
+  const queue::Job& job() const { return job_; }
+  const nlohmann::json& payload() const { return payload_; }
+  // The slot's connection; run the handler's transactions on it.
+  pqxx::connection& conn() { return conn_; }
+  const queue::Queue& queue() const { return queue_; }
+  const std::string& worker_id() const { return worker_id_; }
+  // True once shutdown was requested: long handlers may stop early by throwing.
+  bool stopping() const { return stopping_.load(); }
+
+  // Marks the job done inside `tx`, so the job's results and its completion
+  // commit together (a job re-run after a lost lease cannot store twice).
+  // Throws LeaseLost if the job is no longer ours.
+  void complete_in(pqxx::transaction_base& tx);
+  bool completed() const { return completed_; }
+
+ private:
+  const queue::Job& job_;
+  const nlohmann::json& payload_;
+  pqxx::connection& conn_;
+  const queue::Queue& queue_;
+  const std::string& worker_id_;
+  const std::atomic<bool>& stopping_;
+  bool completed_ = false;
+};
+
+using Handler = std::function<void(JobContext&)>;
+
+struct Counts {
+  uint64_t done = 0;
+  uint64_t failed = 0;  // retry scheduled
+  uint64_t dead = 0;
+  uint64_t released = 0;
+};
+
+class Worker {
+ public:
+  Worker(Options options, Handler handler);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Runs until stop(); returns after the shutdown sequence. Returns false if
+  // some handler was still running at the deadline (its job was handed back;
+  // the caller should exit the process rather than wait for it).
+  bool run();
+  // Asks run() to shut down. Safe from any thread.
+  void stop();
+  // True once every slot has connected and the notifier listens.
+  bool ready() const;
+  Counts counts() const;
+  const std::string& id() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+std::string default_worker_id(const std::string& prefix);
+
+}  // namespace td::worker

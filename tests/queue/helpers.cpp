@@ -1,0 +1,72 @@
+#include "helpers.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <thread>
+
+#include "db/migrate.h"
+#include "events/outbox.h"
+#include "metrics/metrics.h"
+#include "queue/queue.h"
+
+extern char** environ;
+
+namespace td::test {
+
+std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url) {
+  auto conn = std::make_unique<pqxx::connection>(url);
+  db::migrate(*conn);
+  queue::Queue::prepare(*conn);
+  events::prepare(*conn);
+  metrics::prepare(*conn);
+  return conn;
+}
+
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  std::vector<std::string> env_store;
+  for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
+  for (const auto& e : env) env_store.push_back(e);
+  std::vector<char*> envp, args;
+  for (auto& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_store = argv;
+  for (auto& a : argv_store) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    execve(args[0], args.data(), envp.data());
+    _exit(127);
+  }
+}
+
+ChildProcess::~ChildProcess() {
+  if (!reaped_) {
+    ::kill(pid_, SIGKILL);
+    wait();
+  }
+}
+
+void ChildProcess::kill(int sig) { ::kill(pid_, sig); }
+
+int ChildProcess::wait() {
+  int status = 0;
+  if (reaped_) return status;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+  reaped_ = true;
+  return status;
+}
+
+}  // namespace td::test

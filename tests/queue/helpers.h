@@ -1,0 +1,38 @@
+// Shared by the queue and worker tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+namespace td::test {
+
+// A migrated database of the test's own, with a connection prepared for the
+// queue, events and metrics statements.
+std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url);
+
+// Polls `cond` every 10 ms until it holds or `timeout` passes.
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
+
+// A child process started with argv (no shell); killed on destruction.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+  ~ChildProcess();
+  pid_t pid() const { return pid_; }
+  void kill(int sig);
+  // Waits for exit; returns the exit status as waitpid reports it.
+  int wait();
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+};
+
+}  // namespace td::test
