@@ -1,0 +1,59 @@
+// Internal to td_sse: the state the broker and its subscriptions share.
+// Lock order: Core::mu before SubState::mu; a subscription's writer takes only
+// SubState::mu (and Core::mu to register / unregister).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "sse/broker.h"
+
+namespace td::sse::detail {
+
+struct Queued {
+  FlushPtr flush;
+  size_t bytes = 0;   // bytes of the frames that match this subscription
+  size_t events = 0;  // events in those frames
+};
+
+struct SubState {
+  Filter filter;
+  bool batch = true;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Queued> queue;
+  size_t unsent_bytes = 0, unsent_events = 0;
+  bool dropped = false;
+  bool closed = false;  // broker shut down
+};
+
+struct Core {
+  BrokerConfig cfg;
+  ReplaySource replay;
+
+  mutable std::mutex mu;
+  std::condition_variable batch_cv;
+  std::vector<std::shared_ptr<SubState>> subs;
+  int64_t last_published = 0;  // highest id handed to batch=0 streams
+  int64_t last_flushed = 0;    // highest id handed to batched streams
+  std::vector<Event> pending;  // the open batch window
+  std::vector<FramePtr> pending_unit;
+  std::chrono::steady_clock::time_point window_end;
+  bool stopping = false;
+  std::thread batcher;
+
+  std::atomic<uint64_t> clients_total{0}, clients_current{0}, clients_rejected{0}, clients_dropped{0},
+      events_broadcast{0}, events_delivered{0}, events_failed{0};
+
+  // Queues `flush` on every subscription of that stream whose filter matches
+  // at least one frame; drops the ones over their byte limit. Holds mu.
+  void fan_out_locked(const FlushPtr& flush, bool batched_stream);
+  void flush_window_locked();
+  void batcher_loop();
+  void unregister(const std::shared_ptr<SubState>& st);
+};
+
+}  // namespace td::sse::detail

@@ -1,0 +1,210 @@
+#include "summarize/openai.h"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "common/env.h"
+#include "common/errors.h"
+#include "common/http_client.h"
+#include "summarize/prompts.h"
+#include "summarize/qa.h"
+#include "summarize/spec.h"
+#include "summarize/text.h"
+
+namespace td::summarize {
+
+namespace {
+
+constexpr double kCharsPerToken = 4.0;
+
+std::string duration_minutes(int seconds) { return std::to_string(std::max(1, (seconds + 30) / 60)); }
+
+// Splits text into pieces of at most max_chars, at sentence ends when possible.
+std::vector<std::string> chunk_text(const std::string& text, size_t max_chars) {
+  std::vector<std::string> out;
+  std::string current;
+  for (auto& w : split_words(text)) {
+    if (current.size() + w.size() + 1 > max_chars && !current.empty()) {
+      out.push_back(current);
+      current.clear();
+    }
+    append_sep(current, " ", w);
+    char last = w.back();
+    // Prefer to end a chunk on a sentence when it is already mostly full.
+    if ((last == '.' || last == '?' || last == '!') && current.size() > max_chars * 0.9) {
+      out.push_back(current);
+      current.clear();
+    }
+  }
+  if (!current.empty()) out.push_back(current);
+  return out;
+}
+
+}  // namespace
+
+OpenAiConfig OpenAiConfig::from_env() {
+  OpenAiConfig c;
+  auto base = td::env::get("LLM_BASE_URL");
+  auto model = td::env::get("LLM_MODEL");
+  if (!base || !model)
+    throw td::PermanentError("llm_config", "the openai summarizer needs LLM_BASE_URL and LLM_MODEL (e.g. "
+                                           "LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=llama3.1:8b)");
+  c.base_url = *base;
+  c.model = *model;
+  c.api_key = td::env::get_or("LLM_API_KEY", "");
+  c.timeout = td::env::get_duration("LLM_TIMEOUT", c.timeout);
+  c.max_attempts = static_cast<int>(std::max(1L, td::env::get_long("LLM_MAX_ATTEMPTS", c.max_attempts)));
+  c.backoff.base = td::env::get_duration("LLM_RETRY_BASE", c.backoff.base);
+  c.backoff.cap = td::env::get_duration("LLM_RETRY_CAP", c.backoff.cap);
+  c.chunk_tokens = static_cast<int>(std::max(500L, td::env::get_long("LLM_CHUNK_TOKENS", c.chunk_tokens)));
+  c.temperature = td::env::get_double("LLM_TEMPERATURE", c.temperature);
+  c.prompts_dir = td::env::get_or("PROMPTS_DIR", "");
+  return c;
+}
+
+OpenAiSummarizer::OpenAiSummarizer(OpenAiConfig config, Sleeper sleep)
+    : config_(std::move(config)), sleep_(std::move(sleep)) {
+  if (!sleep_) sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  dir_ = config_.prompts_dir.empty() ? find_prompts_dir() : config_.prompts_dir;
+}
+
+std::string clean_model_text(std::string text) {
+  for (size_t open = text.find("<think>"); open != std::string::npos; open = text.find("<think>")) {
+    size_t close = text.find("</think>", open);
+    text.erase(open, close == std::string::npos ? std::string::npos : close + 8 - open);
+  }
+  text = trim(text);
+  if (text.rfind("```", 0) == 0) {
+    size_t nl = text.find('\n');
+    text = nl == std::string::npos ? "" : text.substr(nl + 1);
+    size_t fence = text.rfind("```");
+    if (fence != std::string::npos) text.erase(fence);
+  }
+  return trim(text);
+}
+
+std::string OpenAiSummarizer::complete(const std::string& system, const std::string& user) {
+  nlohmann::json body = {{"model", config_.model},
+                         {"temperature", config_.temperature},
+                         {"messages", {{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user}}}}};
+  td::http::Request req;
+  req.method = "POST";
+  req.url = td::http::join_url(config_.base_url, "chat/completions");
+  req.body = body.dump();
+  req.timeout = config_.timeout;
+  req.connect_timeout = std::min(config_.timeout, std::chrono::milliseconds(std::chrono::seconds(10)));
+  if (!config_.api_key.empty()) req.headers["Authorization"] = "Bearer " + config_.api_key;
+
+  for (int attempt = 1;; ++attempt) {
+    ++requests_;
+    auto resp = td::http::send(req);
+    if (resp.status >= 200 && resp.status < 300) {
+      nlohmann::json j = nlohmann::json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+      std::string snippet = resp.body.substr(0, 120);
+      if (j.is_discarded())
+        throw td::TransientError("llm_malformed", "LLM response from " + req.url + " is not JSON: " + snippet);
+      try {
+        const auto& content = j.at("choices").at(0).at("message").at("content");
+        if (j.contains("model") && j["model"].is_string()) last_model_ = j["model"].get<std::string>();
+        return content.is_null() ? std::string() : content.get<std::string>();
+      } catch (const nlohmann::json::exception&) {
+        throw td::TransientError("llm_malformed",
+                                 "LLM response has no choices[0].message.content string: " + snippet);
+      }
+    }
+    if (resp.status == 401 || resp.status == 403)
+      throw td::PermanentError("llm_auth", "LLM provider refused the request (" + resp.describe() +
+                                               "): check LLM_API_KEY for " + config_.base_url);
+    if (!resp.retryable())
+      throw td::PermanentError("llm_request", "LLM provider rejected the request: " + resp.describe());
+    if (attempt >= config_.max_attempts)
+      throw td::TransientError("llm_unavailable", "LLM provider failed " + std::to_string(attempt) +
+                                                      " times, last: " + resp.describe());
+    auto wait = config_.backoff.delay(attempt);
+    if (resp.status == 429) {
+      if (auto ra = resp.retry_after()) {
+        if (*ra > config_.max_retry_after)
+          throw td::TransientError("llm_rate_limited", "LLM provider asks to wait " +
+                                                           std::to_string(ra->count() / 1000) + " s, over the cap");
+        wait = *ra;
+      }
+    }
+    spdlog::warn("llm request failed attempt={} status={} retry_in_ms={} error={}", attempt, resp.status,
+                 wait.count(), resp.describe());
+    sleep_(wait);
+  }
+}
+
+std::string OpenAiSummarizer::notes_for(const std::string& transcript, const std::string& title,
+                                        const std::string& language) {
+  auto tpl = load_prompt(dir_, "chunk-notes");
+  size_t max_chars = static_cast<size_t>(config_.chunk_tokens * kCharsPerToken);
+  std::string text = transcript;
+  // Map, then reduce the notes again while they still exceed the budget
+  // (three levels cover far more than any video).
+  for (int level = 0; level < 3 && text.size() > max_chars; ++level) {
+    auto chunks = chunk_text(text, max_chars);
+    std::string notes;
+    int max_words = std::max(120, static_cast<int>(max_chars / kCharsPerToken / 3));
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      std::map<std::string, std::string> values = {{"part", std::to_string(i + 1)},
+                                                   {"parts", std::to_string(chunks.size())},
+                                                   {"title", title},
+                                                   {"language", language},
+                                                   {"max_words", std::to_string(max_words)},
+                                                   {"transcript", chunks[i]}};
+      append_sep(notes, "\n\n",
+                 clean_model_text(complete(fill_placeholders(tpl.system, values), fill_placeholders(tpl.user, values))));
+    }
+    text = notes;
+  }
+  return text;
+}
+
+SummaryOutput OpenAiSummarizer::summarize(const SummaryInput& input, const Variant& variant, const Attempt& attempt) {
+  const auto& spec = spec_for(variant);
+  auto tpl = load_prompt(dir_, variant.base);
+  std::string language = output_language(input, variant);
+  std::string transcript = transcript_text(input);
+  int duration = effective_duration(input);
+  auto target = target_for(spec, variant, duration, count_words(transcript));
+  auto rule = level_rule(spec, variant);
+
+  std::string version = tpl.version;
+  if (transcript.size() > config_.chunk_tokens * kCharsPerToken) {
+    transcript = notes_for(transcript, input.title, language.empty() ? "en" : language);
+    version += "+chunk-notes";
+  }
+  std::string failures;
+  for (auto& f : attempt.previous_failures) append_sep(failures, "; ", f);
+  std::map<std::string, std::string> values = {
+      {"title", input.title},
+      {"duration_minutes", duration_minutes(duration)},
+      {"language", language.empty() ? "the same as the transcript" : language},
+      {"min_words", std::to_string(target.words.min)},
+      {"max_words", std::to_string(target.words.max)},
+      {"min_items", std::to_string(target.min_items)},
+      {"max_items", std::to_string(target.max_items)},
+      {"max_item_words", std::to_string(spec.max_item_words)},
+      {"bottom_line_label", bottom_line_label(language)},
+      {"level", level_name(variant.effective_level())},
+      {"cefr", rule.cefr},
+      {"glossary_terms", std::to_string(rule.glossary_terms)},
+      {"failures", failures.empty() ? "it did not meet the rules" : failures},
+      {"transcript", transcript}};
+  std::string user = fill_placeholders(tpl.user, values);
+  if (attempt.strict && !tpl.strict.empty()) user += "\n\n" + fill_placeholders(tpl.strict, values);
+
+  SummaryOutput out;
+  out.text = clean_model_text(complete(fill_placeholders(tpl.system, values), user));
+  out.language = language;
+  out.provider = "openai";
+  out.model = last_model_.empty() ? config_.model : last_model_;
+  out.prompt_version = version;
+  if (target.short_source) out.flags.push_back("short_source");
+  return out;
+}
+
+}  // namespace td::summarize

@@ -1,0 +1,66 @@
+// Summaries from any OpenAI-compatible chat API (OpenAI, OpenRouter,
+// Ollama, llama.cpp server): POST {LLM_BASE_URL}/chat/completions.
+//
+// Faults, per call: 429 waits for Retry-After (capped) then retries; 5xx,
+// 408 and transport errors (including LLM_TIMEOUT passing) retry with capped
+// exponential backoff up to max_attempts, then td::TransientError
+// ("llm_unavailable"); 401/403 throw td::PermanentError ("llm_auth") at once,
+// other 4xx td::PermanentError ("llm_request"); a 2xx body that is not the
+// expected JSON throws td::TransientError ("llm_malformed") with a snippet.
+//
+// Transcripts above chunk_tokens are map-reduced: each chunk becomes notes
+// (prompts/chunk-notes), and the variant prompt runs on the joined notes, so
+// a 3-hour video fits a small context window.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "common/backoff.h"
+#include "summarize/summarizer.h"
+
+namespace td::summarize {
+
+struct OpenAiConfig {
+  std::string base_url;   // LLM_BASE_URL, e.g. "http://127.0.0.1:11434/v1"
+  std::string api_key;    // LLM_API_KEY; empty = no Authorization header (local servers)
+  std::string model;      // LLM_MODEL
+  std::chrono::milliseconds timeout{std::chrono::seconds(120)};  // LLM_TIMEOUT, per request
+  int max_attempts = 4;                                           // LLM_MAX_ATTEMPTS, per request
+  td::Backoff backoff{std::chrono::seconds(1), std::chrono::seconds(30), 0.25};  // LLM_RETRY_BASE / LLM_RETRY_CAP
+  std::chrono::milliseconds max_retry_after{std::chrono::seconds(120)};  // longer Retry-After: give up instead
+  int chunk_tokens = 6000;     // LLM_CHUNK_TOKENS: transcript budget per request (~4 characters a token)
+  double temperature = 0.2;    // LLM_TEMPERATURE
+  std::string prompts_dir;     // PROMPTS_DIR; "" = find_prompts_dir()
+
+  // Throws td::PermanentError ("llm_config") when LLM_BASE_URL or LLM_MODEL is unset.
+  static OpenAiConfig from_env();
+};
+
+class OpenAiSummarizer final : public Summarizer {
+ public:
+  using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+  // `sleep` lets tests observe waits; the default really sleeps.
+  explicit OpenAiSummarizer(OpenAiConfig config, Sleeper sleep = {});
+  std::string name() const override { return "openai"; }
+  SummaryOutput summarize(const SummaryInput& input, const Variant& variant, const Attempt& attempt) override;
+
+  // One chat completion with the retry policy above; returns the message content.
+  std::string complete(const std::string& system, const std::string& user);
+  int requests_sent() const { return requests_; }
+
+ private:
+  std::string notes_for(const std::string& transcript, const std::string& title, const std::string& language);
+  OpenAiConfig config_;
+  Sleeper sleep_;
+  std::string dir_;
+  std::string last_model_;
+  int requests_ = 0;
+};
+
+// Removes what models wrap answers in: <think> blocks and ``` fences.
+std::string clean_model_text(std::string text);
+
+}  // namespace td::summarize

@@ -1,0 +1,67 @@
+// The Summarizer seam: one call turns a transcript into the text of one
+// variant. Implementations: ExtractiveSummarizer (offline, always available,
+// the chain's last resort) and OpenAiSummarizer (any OpenAI-compatible API).
+// The guardrail chain (chain.h) decides which output is accepted; a
+// summarizer only produces text and says who made it.
+//
+// Failure: a summarizer throws td::PermanentError when this input can never
+// work with it (auth refused, Apertium missing, no translation route) and
+// td::TransientError (or another exception) for faults that may pass. The
+// chain records either and moves on to the next summarizer.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "variants/variants.h"
+
+namespace td::summarize {
+
+struct Segment {
+  double start_seconds = 0;
+  std::string text;
+};
+
+struct SummaryInput {
+  std::string text;               // the whole transcript; used when segments is empty
+  std::vector<Segment> segments;  // caption segments with start times (preferred: they carry timing)
+  std::string title;
+  int duration_seconds = 0;       // 0 = unknown: estimated from the last segment or the word count
+  std::string transcript_language;  // ISO code ("en"); "" = detect with cld2
+  std::string summary_language = "auto";  // SUMMARY_LANGUAGE: "auto" = the transcript's language
+};
+
+struct Attempt {
+  bool strict = false;                  // the re-run after a QA failure
+  std::vector<std::string> previous_failures;  // "word_range: 120 words, expected 150-220", for strict prompts
+};
+
+struct SummaryOutput {
+  std::string text;
+  std::string language;        // what the summarizer meant to write (ISO code)
+  std::string provider;        // "extractive", "openai"
+  std::string model;           // LLM model, or the extractive algorithm's name
+  std::string prompt_version;  // "comprehensive.v1"; "extractive.v1" for the extractive one
+  std::string translated_by;   // "" or e.g. "apertium eng-spa>es-fr"
+  std::vector<std::string> flags;  // "short_source", ...
+};
+
+class Summarizer {
+ public:
+  virtual ~Summarizer() = default;
+  virtual std::string name() const = 0;  // "extractive", "openai": the names SUMMARIZER lists
+  virtual SummaryOutput summarize(const SummaryInput& input, const Variant& variant, const Attempt& attempt) = 0;
+};
+
+// The whole transcript as one string (segments joined when present).
+std::string transcript_text(const SummaryInput& input);
+// The transcript language: input.transcript_language, else detected with cld2 ("" when cld2 cannot tell).
+std::string source_language(const SummaryInput& input);
+// The language the output of `variant` must be in: audio-fr/audio-es are fixed;
+// the others follow summary_language, where "auto" means the source language.
+std::string output_language(const SummaryInput& input, const Variant& variant);
+// The duration used for word ranges: the given one, else the last segment's
+// start, else the word count at 150 spoken words per minute.
+int effective_duration(const SummaryInput& input);
+
+}  // namespace td::summarize

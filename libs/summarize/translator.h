@@ -1,0 +1,54 @@
+// Machine translation for the extractive summarizer's audio-fr / audio-es
+// (and any text variant whose SUMMARY_LANGUAGE differs from the transcript).
+// The seam lets tests and future engines replace Apertium.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace td::summarize {
+
+struct Translation {
+  std::vector<std::string> pieces;  // same count and order as the input
+  std::string engine;               // "apertium eng-spa>es-fr": stored with the output
+};
+
+class Translator {
+ public:
+  virtual ~Translator() = default;
+  // Throws td::PermanentError (reason "translator_missing" or "no_translation_route")
+  // naming what to install or which provider to set when from->to cannot work.
+  virtual void require(const std::string& from, const std::string& to) = 0;
+  // Each piece is translated independently (no piece may contain a blank line).
+  virtual Translation translate(const std::vector<std::string>& pieces, const std::string& from,
+                                const std::string& to) = 0;
+};
+
+// Apertium through its command line (td::process::run, never a shell):
+// `apertium -u <mode>`, chaining modes when there is no direct one (English
+// to French goes eng-spa then es-fr). Modes are read once from `apertium -l`.
+// Pieces are sent as paragraphs separated by blank lines, which Apertium keeps.
+class ApertiumTranslator final : public Translator {
+ public:
+  explicit ApertiumTranslator(std::string program = "apertium");
+  void require(const std::string& from, const std::string& to) override;
+  Translation translate(const std::vector<std::string>& pieces, const std::string& from,
+                        const std::string& to) override;
+  // The mode names in order, e.g. {"eng-spa", "es-fr"}; nullopt when there is no route.
+  std::optional<std::vector<std::string>> route(const std::string& from, const std::string& to);
+  bool installed();
+
+ private:
+  void load_modes();
+  std::string program_;
+  std::once_flag loaded_;
+  bool installed_ = false;
+  std::vector<std::string> modes_;
+};
+
+// ISO 639-1 for Apertium's codes ("eng" -> "en", "spa" -> "es"); unknown ones unchanged.
+std::string apertium_code_to_iso(const std::string& code);
+
+}  // namespace td::summarize

@@ -1,0 +1,61 @@
+#include "tts/fallback_engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "common/errors.h"
+
+namespace td::tts {
+
+namespace {
+
+struct Failure {
+  bool permanent = false;
+  std::string reason;
+  std::string message;
+};
+
+Failure describe(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const td::PermanentError& p) {
+    return {true, p.reason(), p.what()};
+  } catch (const td::TransientError& t) {
+    return {false, t.reason(), t.what()};
+  } catch (const std::exception& x) {
+    return {false, "tts_failed", x.what()};
+  }
+}
+
+}  // namespace
+
+FallbackEngine::FallbackEngine(std::unique_ptr<TtsEngine> primary, std::unique_ptr<TtsEngine> fallback)
+    : primary_(std::move(primary)), fallback_(std::move(fallback)) {
+  if (!primary_ || !fallback_) throw std::invalid_argument("FallbackEngine needs two engines");
+}
+
+SpeechPlan FallbackEngine::plan(const SpeechRequest& request) const { return primary_->plan(request); }
+
+Mp3Audio FallbackEngine::synthesize(const std::string& script, const SpeechRequest& request) {
+  Failure first;
+  try {
+    return primary_->synthesize(script, request);
+  } catch (const td::PermanentError& e) {
+    if (e.reason() == "empty_script" || e.reason() == "script_too_long") throw;
+    first = describe(std::current_exception());
+  } catch (const std::exception&) {
+    first = describe(std::current_exception());
+  }
+  spdlog::warn("tts primary engine failed, using fallback reason={} error=\"{}\"", first.reason, first.message);
+  try {
+    return fallback_->synthesize(script, request);
+  } catch (const std::exception&) {
+    Failure second = describe(std::current_exception());
+    std::string message = "primary: " + first.message + "; fallback: " + second.message;
+    if (first.permanent && second.permanent) throw td::PermanentError(second.reason, message);
+    throw td::TransientError(first.permanent ? second.reason : first.reason, message);
+  }
+}
+
+}  // namespace td::tts

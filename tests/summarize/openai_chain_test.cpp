@@ -1,0 +1,375 @@
+// The OpenAI-compatible summarizer and the guardrail chain against a
+// loopback mock server: good answers, empty, too short, wrong language,
+// 429 with Retry-After, 500, too slow, malformed JSON, 401, map-reduce.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/errors.h"
+#include "summarize/chain.h"
+#include "summarize/extractive.h"
+#include "summarize/openai.h"
+#include "summarize/qa.h"
+#include "summarize/text.h"
+#include "test_text.h"
+#include "transcript_gen.h"
+
+using namespace td::summarize;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+struct Request {
+  json body;
+  std::string user;  // the user message
+  bool strict() const { return user.find("previous answer was rejected") != std::string::npos; }
+};
+
+// Answers with whatever the test's handler decides; keeps every request.
+class MockLlm {
+ public:
+  using Handler = std::function<void(const Request&, int n, httplib::Response&)>;
+
+  MockLlm() {
+    server_.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+      Request r;
+      r.body = json::parse(req.body);
+      r.user = r.body["messages"][1]["content"].get<std::string>();
+      int n;
+      Handler h;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        requests_.push_back(r);
+        n = static_cast<int>(requests_.size());
+        h = handler_;
+        auth_ = req.get_header_value("Authorization");
+      }
+      h(r, n, res);
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(5ms);
+  }
+  ~MockLlm() {
+    server_.stop();
+    thread_.join();
+  }
+  void on(Handler h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    handler_ = std::move(h);
+  }
+  std::vector<Request> requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  std::string auth() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return auth_;
+  }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  Handler handler_;
+  std::vector<Request> requests_;
+  std::string auth_;
+};
+
+std::string chat(const std::string& content) {
+  return json{{"id", "x"}, {"model", "mock-model-1"},
+              {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}}}}}
+      .dump();
+}
+
+void answer(httplib::Response& res, const std::string& content) { res.set_content(chat(content), "application/json"); }
+
+const char* kFrench =
+    "Le prix des panneaux solaires a beaucoup baissé depuis dix ans. Les batteries stockent l'énergie de midi pour "
+    "la soirée. Les éoliennes en mer produisent surtout en hiver. Le réseau a besoin de nouvelles lignes. Les pompes "
+    "à chaleur chauffent bien les maisons même quand il fait froid. Les voitures électriques coûtent de moins en "
+    "moins cher. L'hydrogène vert sert surtout à l'industrie lourde. Les centrales nucléaires produisent une "
+    "électricité stable. ";
+
+struct Fixture {
+  MockLlm mock;
+  std::vector<std::chrono::milliseconds> sleeps;
+  SummaryInput input;
+
+  Fixture() {
+    testing::GenOptions g;
+    g.minutes = 20;  // comprehensive range 220-350
+    input = testing::generate_transcript(g);
+  }
+  OpenAiConfig config() {
+    OpenAiConfig c;
+    c.base_url = mock.base_url();
+    c.api_key = "test-key";
+    c.model = "mock-model";
+    c.timeout = 2s;
+    c.max_attempts = 3;
+    c.backoff = td::Backoff{100ms, 400ms, 0.0};
+    c.chunk_tokens = 100000;
+    return c;
+  }
+  std::shared_ptr<OpenAiSummarizer> openai(OpenAiConfig c) {
+    return std::make_shared<OpenAiSummarizer>(c, [this](std::chrono::milliseconds d) { sleeps.push_back(d); });
+  }
+  ChainResult run(const char* variant = "comprehensive") {
+    GuardrailChain chain({openai(config())});
+    return chain.run(input, td::parse_variant(variant));
+  }
+};
+
+bool has_failed_check(const json& attempt, const std::string& check) {
+  if (!attempt.contains("failed")) return false;
+  for (auto& f : attempt["failed"])
+    if (f["check"] == check) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("chain: a good answer from the provider is accepted at once") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) { answer(res, english_words(260)); });
+  auto r = f.run();
+  CHECK(r.output.provider == "openai");
+  CHECK(r.output.model == "mock-model-1");
+  CHECK(r.output.prompt_version == "comprehensive.v1");
+  CHECK(r.guardrail["accepted"]["summarizer"] == "openai");
+  CHECK(r.guardrail["accepted"]["strict"] == false);
+  CHECK(r.guardrail["attempts"].size() == 1);
+  CHECK(r.guardrail["language"]["expected"] == "en");
+  CHECK(r.guardrail["language"]["detected"] == "en");
+  auto reqs = f.mock.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].body["model"] == "mock-model");
+  CHECK(reqs[0].user.find("Between 220 and 350 words") != std::string::npos);
+  CHECK(reqs[0].user.find("{{") == std::string::npos);
+  CHECK(f.mock.auth() == "Bearer test-key");
+}
+
+TEST_CASE("chain: an empty answer is retried strictly, then extractive takes over") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) { answer(res, ""); });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  auto& a = r.guardrail["attempts"];
+  REQUIRE(a.size() == 3);
+  CHECK(a[0]["summarizer"] == "openai");
+  CHECK(a[0]["strict"] == false);
+  CHECK(has_failed_check(a[0], "not_empty"));
+  CHECK(a[1]["strict"] == true);
+  CHECK(has_failed_check(a[1], "not_empty"));
+  CHECK(a[2]["summarizer"] == "extractive");
+  CHECK(a[2]["ok"] == true);
+  auto reqs = f.mock.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK_FALSE(reqs[0].strict());
+  CHECK(reqs[1].strict());
+}
+
+TEST_CASE("chain: a too-short answer passes on the strict re-run, which is told why") {
+  Fixture f;
+  f.mock.on([](const Request& r, int, httplib::Response& res) {
+    answer(res, r.strict() ? english_words(260) : english_words(90));
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "openai");
+  CHECK(r.guardrail["accepted"]["strict"] == true);
+  CHECK(has_failed_check(r.guardrail["attempts"][0], "word_range"));
+  auto reqs = f.mock.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[1].user.find("word_range") != std::string::npos);
+}
+
+TEST_CASE("chain: an answer in the wrong language is never stored") {
+  Fixture f;
+  std::string french;
+  for (int i = 0; i < 3; ++i) french += kFrench;
+  f.mock.on([&](const Request&, int, httplib::Response& res) { answer(res, french); });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  CHECK(has_failed_check(r.guardrail["attempts"][0], "language"));
+  CHECK(has_failed_check(r.guardrail["attempts"][1], "language"));
+  CHECK(r.guardrail["language"]["detected"] == "en");
+}
+
+TEST_CASE("chain: a refusal is rejected") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    answer(res, "I'm sorry, but I can't help with summarizing this content.");
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  CHECK(has_failed_check(r.guardrail["attempts"][0], "no_refusal"));
+}
+
+TEST_CASE("openai: 429 waits for Retry-After, then succeeds") {
+  Fixture f;
+  f.mock.on([](const Request&, int n, httplib::Response& res) {
+    if (n == 1) {
+      res.status = 429;
+      res.set_header("Retry-After", "2");
+      res.set_content(R"({"error":"slow down"})", "application/json");
+      return;
+    }
+    answer(res, english_words(260));
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "openai");
+  REQUIRE(f.sleeps.size() == 1);
+  CHECK(f.sleeps[0] == 2000ms);
+  CHECK(f.mock.requests().size() == 2);
+}
+
+TEST_CASE("openai: 500s are retried with capped backoff, then the chain moves on") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    res.status = 500;
+    res.set_content("upstream exploded", "text/plain");
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  CHECK(f.mock.requests().size() == 3);  // max_attempts; no strict re-run after an error
+  REQUIRE(f.sleeps.size() == 2);
+  CHECK(f.sleeps[0] == 100ms);
+  CHECK(f.sleeps[1] == 200ms);
+  auto& a0 = r.guardrail["attempts"][0];
+  CHECK(a0["reason"] == "llm_unavailable");
+  CHECK(a0["permanent"] == false);
+  CHECK(a0["error"].get<std::string>().find("HTTP 500") != std::string::npos);
+}
+
+TEST_CASE("openai: an answer slower than LLM_TIMEOUT counts as a failed attempt") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    std::this_thread::sleep_for(900ms);
+    answer(res, english_words(260));
+  });
+  auto c = f.config();
+  c.timeout = 250ms;
+  c.max_attempts = 2;
+  GuardrailChain chain({f.openai(c)});
+  auto start = std::chrono::steady_clock::now();
+  auto r = chain.run(f.input, td::parse_variant("comprehensive"));
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK(r.output.provider == "extractive");
+  CHECK(r.guardrail["attempts"][0]["reason"] == "llm_unavailable");
+  CHECK(f.mock.requests().size() == 2);
+}
+
+TEST_CASE("openai: malformed JSON is a clear error and the chain moves on") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    res.set_content("{\"choices\": [ {\"message\": ", "application/json");
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  CHECK(r.guardrail["attempts"][0]["reason"] == "llm_malformed");
+  CHECK(r.guardrail["attempts"][0]["error"].get<std::string>().find("not JSON") != std::string::npos);
+
+  f.mock.on([](const Request&, int, httplib::Response& res) { res.set_content(R"({"choices": []})", "application/json"); });
+  OpenAiSummarizer direct(f.config());
+  CHECK_THROWS_WITH_AS(direct.complete("s", "u"), doctest::Contains("choices[0].message.content"), td::TransientError);
+}
+
+TEST_CASE("openai: 401 is permanent and not retried") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    res.status = 401;
+    res.set_content(R"({"error":"bad key"})", "application/json");
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  CHECK(f.mock.requests().size() == 1);
+  CHECK(f.sleeps.empty());
+  CHECK(r.guardrail["attempts"][0]["reason"] == "llm_auth");
+  CHECK(r.guardrail["attempts"][0]["permanent"] == true);
+}
+
+TEST_CASE("openai: a long transcript is map-reduced within the chunk budget") {
+  Fixture f;
+  f.mock.on([](const Request& r, int n, httplib::Response& res) {
+    if (r.user.find("This is part ") != std::string::npos)
+      answer(res, "Notes number " + std::to_string(n) + ": solar, storage and grids were discussed.");
+    else
+      answer(res, english_words(260));
+  });
+  auto c = f.config();
+  c.chunk_tokens = 1000;  // ~4,000 characters per request
+  auto llm = f.openai(c);
+  auto out = llm->summarize(f.input, td::parse_variant("comprehensive"), {});
+  auto reqs = f.mock.requests();
+  size_t chars = transcript_text(f.input).size();
+  CHECK(reqs.size() >= chars / 4000 + 1);
+  for (auto& r : reqs) CHECK(r.user.size() < 4000 + 2500);  // chunk + prompt text
+  CHECK(out.prompt_version == "comprehensive.v1+chunk-notes");
+  CHECK(reqs.back().user.find("Notes number 1:") != std::string::npos);
+  CHECK(reqs.back().user.find("This is part") == std::string::npos);
+}
+
+TEST_CASE("chain: extractive is always the last resort, and total failure says why") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    res.status = 401;
+    res.set_content("no", "text/plain");
+  });
+  GuardrailChain plain({f.openai(f.config())});
+  CHECK(plain.names() == std::vector<std::string>{"openai", "extractive"});
+
+  // Extractive cannot write audio-fr without Apertium: nothing is acceptable.
+  auto broken = std::make_shared<ExtractiveSummarizer>(std::make_shared<ApertiumTranslator>("/nonexistent/apertium"));
+  GuardrailChain chain({f.openai(f.config()), broken});
+  json record;
+  try {
+    chain.run(f.input, td::parse_variant("audio-fr"), &record);
+    FAIL("expected an error");
+  } catch (const td::PermanentError& e) {
+    CHECK(e.reason() == "summary_failed");
+    std::string msg = e.what();
+    CHECK(msg.find("openai") != std::string::npos);
+    CHECK(msg.find("apertium") != std::string::npos);
+  }
+  CHECK(record["attempts"].size() == 2);
+
+  // A provider that may come back makes the whole failure transient.
+  f.mock.on([](const Request&, int, httplib::Response& res) { res.status = 503; });
+  CHECK_THROWS_AS(chain.run(f.input, td::parse_variant("audio-fr")), td::TransientError);
+}
+
+TEST_CASE("chain: short transcripts are flagged short_source in the record") {
+  Fixture f;
+  testing::GenOptions g;
+  g.minutes = 2;
+  f.input = testing::generate_transcript(g);
+  f.mock.on([](const Request&, int, httplib::Response& res) { answer(res, ""); });
+  auto r = f.run("comprehensive");
+  CHECK(r.output.provider == "extractive");
+  CHECK(r.guardrail["flags"] == json::array({"short_source"}));
+}
+
+TEST_CASE("SUMMARIZER builds the chain; openai needs its settings") {
+  unsetenv("LLM_BASE_URL");
+  unsetenv("LLM_MODEL");
+  CHECK_THROWS_AS(summarizers_from("openai,extractive"), td::PermanentError);
+  CHECK_THROWS_AS(summarizers_from("gpt5"), td::PermanentError);
+  setenv("LLM_BASE_URL", "http://127.0.0.1:9/v1", 1);
+  setenv("LLM_MODEL", "m", 1);
+  auto list = summarizers_from("openai, extractive");
+  REQUIRE(list.size() == 2);
+  CHECK(list[0]->name() == "openai");
+  unsetenv("LLM_BASE_URL");
+  unsetenv("LLM_MODEL");
+}
