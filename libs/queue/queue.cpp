@@ -190,6 +190,11 @@ SELECT kind, 0, 0, 0, count(*), 0 FROM jobs WHERE status = 'dead' GROUP BY kind)
 
     {"td_job_status", "SELECT status FROM jobs WHERE id = $1"},
 
+    {"td_job_by_subject", R"SQL(
+SELECT id, kind, status, attempts, max_attempts, payload, last_error, extract(epoch FROM created_at)::float8,
+       extract(epoch FROM finished_at)::float8
+  FROM jobs WHERE subject = $1 ORDER BY id DESC LIMIT $2)SQL"},
+
     {"td_job_dead_list", R"SQL(
 SELECT id, kind, attempts, coalesce(last_error, ''), subject, extract(epoch FROM finished_at)::float8
   FROM jobs WHERE status = 'dead' ORDER BY finished_at DESC LIMIT $1)SQL"},
@@ -431,6 +436,19 @@ std::optional<std::string> Queue::status(pqxx::transaction_base& tx, int64_t id)
   auto rows = tx.exec_prepared("td_job_status", id);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();
+}
+
+std::vector<JobSummary> Queue::jobs_for_subject(pqxx::transaction_base& tx, const std::string& subject,
+                                                int limit) const {
+  std::vector<JobSummary> out;
+  for (const auto& r : tx.exec_prepared("td_job_by_subject", subject, limit)) {
+    JobSummary j{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(), r[4].as<int>(),
+                 r[5].as<std::string>(), std::nullopt, from_epoch(r[7].as<double>()), std::nullopt};
+    if (!r[6].is_null()) j.last_error = r[6].as<std::string>();
+    if (!r[8].is_null()) j.finished_at = from_epoch(r[8].as<double>());
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 std::vector<DeadJob> Queue::dead_jobs(pqxx::transaction_base& tx, int limit) const {

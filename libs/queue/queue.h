@@ -107,6 +107,19 @@ struct DeadJob {
   Clock::time_point finished_at;
 };
 
+// A job as a report shows it.
+struct JobSummary {
+  int64_t id;
+  std::string kind;
+  std::string status;
+  int attempts;
+  int max_attempts;
+  std::string payload;
+  std::optional<std::string> last_error;
+  Clock::time_point created_at;
+  std::optional<Clock::time_point> finished_at;
+};
+
 struct Retention {
   std::chrono::seconds finished{std::chrono::hours(24)};   // done and cancelled jobs
   std::chrono::seconds dead{std::chrono::hours(24 * 7)};   // dead jobs are kept longer: someone should look
@@ -174,6 +187,10 @@ class Queue {
   std::optional<std::string> status(pqxx::transaction_base& tx, int64_t id) const;
 
   std::vector<KindStats> stats(pqxx::transaction_base& tx) const;
+  // The newest jobs about `subject` (jobs_subject index), newest first.
+  std::vector<JobSummary> jobs_for_subject(pqxx::transaction_base& tx, const std::string& subject,
+                                           int limit = 50) const;
+
   std::vector<DeadJob> dead_jobs(pqxx::transaction_base& tx, int limit = 20) const;
 
   // The NOTIFY channel for a kind.

@@ -124,6 +124,16 @@ struct Worker::State {
                       double seconds) {
     pqxx::work tx(conn);
     auto r = queue.fail(tx, job, opt.worker_id, error, permanent);
+    if (opt.on_failure && r.outcome != queue::FailOutcome::not_owner) {
+      try {
+        pqxx::subtransaction hook(tx, "on_failure");
+        opt.on_failure(hook, job, error, r.outcome == queue::FailOutcome::dead);
+        hook.commit();
+      } catch (const std::exception& e) {
+        if (db::is_connection_error(e)) throw;
+        spdlog::error("job={} kind={} on_failure hook failed: {}", job.id, job.kind, one_line(e.what()));
+      }
+    }
     tx.commit();
     untrack(job.id);
     switch (r.outcome) {

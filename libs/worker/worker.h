@@ -61,6 +61,13 @@ struct Options {
   Backoff retry_backoff{std::chrono::seconds(5), std::chrono::hours(1), 0.25};
   // Called once on every new connection (prepare the handler's statements).
   std::function<void(pqxx::connection_base&)> on_connect;
+  // Called inside the transaction that records a job's failure, before it
+  // commits, so a service can emit its *-error / *-failed event and count the
+  // failure atomically with it. `gave_up`: the job is dead (no retry). Runs in
+  // a savepoint: if it throws, its writes are undone, the error is logged and
+  // the failure is still recorded.
+  std::function<void(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up)>
+      on_failure;
 };
 
 // Thrown by JobContext::complete_in when this worker no longer holds the job

@@ -1,0 +1,95 @@
+// audio: MP3s of audio variants, and where their bytes live.
+//
+// AudioStore is the seam: PostgresAudioStore keeps the bytes in the row (any
+// gateway on any host can serve them; the default), DirectoryAudioStore keeps
+// them as files under AUDIO_DIR (plain files on a NAS; every replica must
+// mount the same folder). Rows record which store holds their bytes, so a
+// process reads any row whichever store wrote it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "common/clock.h"
+
+namespace td::store {
+
+struct AudioRecord {
+  int64_t id = 0;
+  std::string video_id;
+  std::string variant;
+  int summary_revision = 0;
+  std::string script_hash;  // sha256 of (script, engine, voice, rate)
+  std::string engine;
+  std::optional<std::string> voice;
+  std::optional<std::string> rate;
+  double duration_s = 0;
+  int64_t bytes = 0;
+  std::string sha256;  // of the MP3 bytes; the HTTP ETag
+  std::string store;   // "postgres" | "dir"
+  std::optional<std::string> path;  // file name under AUDIO_DIR for "dir"
+  std::optional<int64_t> reused_from;  // the row whose bytes this row shares
+  std::optional<int64_t> job_id;
+  std::optional<int64_t> reprocess_id;
+  Clock::time_point created_at{};
+
+  std::string url_path() const;  // "/api/audio/yt:<id>/<variant>.mp3"
+};
+
+class AudioStore {
+ public:
+  virtual ~AudioStore() = default;
+  virtual std::string name() const = 0;
+  // Writes the bytes and inserts the row in `tx` (rec.store, path, bytes and
+  // sha256 are filled in here). The directory store writes a temporary file,
+  // fsyncs and renames it before inserting the row, so a row never points at
+  // a half-written file; a crash in between leaves an orphan file that the
+  // next store of the same bytes (same name) replaces.
+  virtual AudioRecord put(pqxx::transaction_base& tx, AudioRecord rec, const std::string& mp3) = 0;
+};
+
+class PostgresAudioStore final : public AudioStore {
+ public:
+  std::string name() const override { return "postgres"; }
+  AudioRecord put(pqxx::transaction_base& tx, AudioRecord rec, const std::string& mp3) override;
+};
+
+class DirectoryAudioStore final : public AudioStore {
+ public:
+  explicit DirectoryAudioStore(std::string dir);
+  std::string name() const override { return "dir"; }
+  AudioRecord put(pqxx::transaction_base& tx, AudioRecord rec, const std::string& mp3) override;
+
+ private:
+  std::string dir_;
+};
+
+// AUDIO_DIR set: DirectoryAudioStore there; otherwise PostgresAudioStore.
+std::unique_ptr<AudioStore> audio_store_from_env();
+
+// A new row for `rec` that shares the bytes of `existing` (same script hash):
+// nothing is synthesized or copied.
+AudioRecord insert_reused_audio(pqxx::transaction_base& tx, AudioRecord rec, const AudioRecord& existing);
+
+// The bytes of a row, from whichever store holds them. `audio_dir` resolves
+// "dir" rows (AUDIO_DIR of this process). Throws std::runtime_error when the
+// bytes are gone (a file deleted by hand).
+std::string load_audio(pqxx::transaction_base& tx, const AudioRecord& rec, const std::string& audio_dir);
+
+// The row a job already stored, if any (idempotent re-runs).
+std::optional<AudioRecord> audio_by_job(pqxx::transaction_base& tx, int64_t job_id);
+// The newest row with this script hash (reuse when regenerate_audio is false).
+std::optional<AudioRecord> audio_by_hash(pqxx::transaction_base& tx, const std::string& script_hash);
+std::optional<AudioRecord> current_audio(pqxx::transaction_base& tx, const std::string& video_id,
+                                         const std::string& variant);
+// Newest row per variant of a video.
+std::vector<AudioRecord> current_audio_all(pqxx::transaction_base& tx, const std::string& video_id);
+
+std::string sha256_hex(const std::string& bytes);
+
+}  // namespace td::store

@@ -1,0 +1,87 @@
+#include "store/pipeline.h"
+
+#include "common/errors.h"
+#include "store/videos.h"
+
+namespace td::store {
+
+namespace {
+
+template <typename T>
+T field(const nlohmann::json& p, const char* name) {
+  if (!p.is_object() || !p.contains(name)) throw PermanentError("bad_payload", std::string("job payload has no '") + name + "'");
+  try {
+    return p.at(name).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw PermanentError("bad_payload", std::string("job payload field '") + name + "' has the wrong type");
+  }
+}
+
+template <typename T>
+std::optional<T> optional_field(const nlohmann::json& p, const char* name) {
+  if (!p.is_object() || !p.contains(name) || p.at(name).is_null()) return std::nullopt;
+  return field<T>(p, name);
+}
+
+}  // namespace
+
+queue::Enqueued enqueue_ingest(pqxx::transaction_base& tx, const queue::Queue& q, const IngestRequest& r) {
+  add_requested_variants(tx, r.video_id, r.url, r.variants);
+  nlohmann::json p = {{"video_id", r.video_id}, {"url", r.url}, {"variants", r.variants}};
+  if (r.transcript) p["transcript"] = *r.transcript;
+  return q.enqueue(tx, {kIngestKind, p.dump(), {.max_attempts = 5, .dedup_key = "ingest:" + r.video_id, .subject = r.video_id}});
+}
+
+queue::Enqueued enqueue_summarize(pqxx::transaction_base& tx, const queue::Queue& q, const SummarizeRequest& r) {
+  nlohmann::json p = {{"video_id", r.video_id}, {"variant", r.variant}};
+  std::string key = "summarize:" + r.video_id + ":" + r.variant;
+  if (r.reprocess_id) {
+    p["reprocess_id"] = *r.reprocess_id;
+    p["regenerate_audio"] = r.regenerate_audio;
+    key = "reprocess:" + std::to_string(*r.reprocess_id) + ":" + r.variant;
+  }
+  return q.enqueue(tx, {kSummarizeKind, p.dump(), {.max_attempts = 5, .dedup_key = key, .subject = r.video_id}});
+}
+
+queue::Enqueued enqueue_tts(pqxx::transaction_base& tx, const queue::Queue& q, const TtsRequest& r) {
+  nlohmann::json p = {{"video_id", r.video_id},
+                      {"variant", r.variant},
+                      {"summary_revision", r.summary_revision},
+                      {"regenerate_audio", r.regenerate_audio}};
+  std::string key = "tts:" + r.video_id + ":" + r.variant;
+  if (r.reprocess_id) {
+    p["reprocess_id"] = *r.reprocess_id;
+    key += ":reprocess:" + std::to_string(*r.reprocess_id);
+  }
+  return q.enqueue(tx, {kTtsKind, p.dump(), {.max_attempts = 5, .dedup_key = key, .subject = r.video_id}});
+}
+
+IngestRequest ingest_request_from(const nlohmann::json& p) {
+  IngestRequest r;
+  r.video_id = field<std::string>(p, "video_id");
+  r.url = optional_field<std::string>(p, "url").value_or(r.video_id);
+  r.variants = optional_field<std::vector<std::string>>(p, "variants").value_or(std::vector<std::string>{});
+  r.transcript = optional_field<std::string>(p, "transcript");
+  return r;
+}
+
+SummarizeRequest summarize_request_from(const nlohmann::json& p) {
+  SummarizeRequest r;
+  r.video_id = field<std::string>(p, "video_id");
+  r.variant = field<std::string>(p, "variant");
+  r.reprocess_id = optional_field<int64_t>(p, "reprocess_id");
+  r.regenerate_audio = optional_field<bool>(p, "regenerate_audio").value_or(false);
+  return r;
+}
+
+TtsRequest tts_request_from(const nlohmann::json& p) {
+  TtsRequest r;
+  r.video_id = field<std::string>(p, "video_id");
+  r.variant = field<std::string>(p, "variant");
+  r.summary_revision = optional_field<int>(p, "summary_revision").value_or(0);
+  r.regenerate_audio = optional_field<bool>(p, "regenerate_audio").value_or(false);
+  r.reprocess_id = optional_field<int64_t>(p, "reprocess_id");
+  return r;
+}
+
+}  // namespace td::store

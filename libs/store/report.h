@@ -1,0 +1,37 @@
+// A video's report as JSON: what GET /api/reports/yt:<id> and
+// `tubedigest report --json` return.
+//
+// {
+//   "video_id": "yt:...", "url": "...", "created_at": "...", "updated_at": "...",
+//   "video": {title, channel, channel_id, duration, upload_date, view_count, like_count, ... (the metadata)},
+//   "metadata_missing": false,
+//   "requested_variants": ["comprehensive", ...],
+//   "transcript": {"language": "en", "source": "auto", "words": 1234, "characters": 6789, "text"?: "..."} | null,
+//   "summary": {"variants": [{variant, text, language, word_count, revision, generated_at, provider, model,
+//                             prompt_version, audio_url?, duration?}]},
+//   "jobs": [{id, kind, status, attempts, max_attempts, variant?, last_error?, created_at, finished_at?}]
+// }
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "common/clock.h"
+
+namespace td::store {
+
+struct ReportOptions {
+  bool include_transcript = false;
+  int max_jobs = 50;
+};
+
+std::optional<nlohmann::json> build_report(pqxx::transaction_base& tx, const std::string& video_id,
+                                           const ReportOptions& options = {});
+
+// "2026-11-26T12:00:00.123Z"
+std::string iso8601(Clock::time_point t);
+
+}  // namespace td::store

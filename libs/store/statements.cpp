@@ -1,0 +1,29 @@
+#include "store/statements.h"
+
+#include "events/outbox.h"
+#include "metrics/metrics.h"
+#include "queue/queue.h"
+
+namespace td::store {
+
+// Defined next to the code that uses them.
+extern const Statement kVideoStatements[], kTranscriptStatements[], kSummaryStatements[], kAudioStatements[],
+    kReprocessStatements[], kPauseStatements[], kMetadataCacheStatements[];
+extern const size_t kVideoStatementCount, kTranscriptStatementCount, kSummaryStatementCount, kAudioStatementCount,
+    kReprocessStatementCount, kPauseStatementCount, kMetadataCacheStatementCount;
+
+void prepare(pqxx::connection_base& conn) {
+  queue::Queue::prepare(conn);
+  events::prepare(conn);
+  metrics::prepare(conn);
+  const std::pair<const Statement*, size_t> groups[] = {
+      {kVideoStatements, kVideoStatementCount},         {kTranscriptStatements, kTranscriptStatementCount},
+      {kSummaryStatements, kSummaryStatementCount},     {kAudioStatements, kAudioStatementCount},
+      {kReprocessStatements, kReprocessStatementCount}, {kPauseStatements, kPauseStatementCount},
+      {kMetadataCacheStatements, kMetadataCacheStatementCount},
+  };
+  for (const auto& [statements, count] : groups)
+    for (size_t i = 0; i < count; ++i) conn.prepare(statements[i].name, statements[i].sql);
+}
+
+}  // namespace td::store

@@ -1,0 +1,49 @@
+#include "store/transcripts.h"
+
+#include "db/sql.h"
+#include "store/statements.h"
+
+namespace td::store {
+
+const Statement kTranscriptStatements[] = {
+    {"td_transcript_upsert", R"SQL(
+INSERT INTO transcripts (video_id, language, source, text, segments, word_count)
+VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+ON CONFLICT (video_id) DO UPDATE SET language = excluded.language, source = excluded.source, text = excluded.text,
+  segments = excluded.segments, word_count = excluded.word_count, created_at = now())SQL"},
+    {"td_transcript_get",
+     "SELECT video_id, language, source, text, segments::text, word_count FROM transcripts WHERE video_id = $1"},
+};
+const size_t kTranscriptStatementCount = std::size(kTranscriptStatements);
+
+int count_words(const std::string& text) {
+  int n = 0;
+  bool in_word = false;
+  for (unsigned char c : text) {
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
+
+void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t) {
+  tx.exec_prepared("td_transcript_upsert", t.video_id, db::nullable(t.language), t.source, t.text, t.segments.dump(),
+                   t.word_count ? t.word_count : count_words(t.text));
+}
+
+std::optional<TranscriptRow> get_transcript(pqxx::transaction_base& tx, const std::string& video_id) {
+  auto rows = tx.exec_prepared("td_transcript_get", video_id);
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows[0];
+  TranscriptRow t;
+  t.video_id = r[0].as<std::string>();
+  if (!r[1].is_null()) t.language = r[1].as<std::string>();
+  t.source = r[2].as<std::string>();
+  t.text = r[3].as<std::string>();
+  t.segments = nlohmann::json::parse(r[4].as<std::string>());
+  t.word_count = r[5].as<int>();
+  return t;
+}
+
+}  // namespace td::store

@@ -1,0 +1,27 @@
+// transcripts: one per video, replaced when ingest runs again.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+namespace td::store {
+
+struct TranscriptRow {
+  std::string video_id;
+  std::optional<std::string> language;
+  std::string source;  // manual | auto | user
+  std::string text;
+  nlohmann::json segments = nlohmann::json::array();  // [{"start_ms": n, "text": "..."}]
+  int word_count = 0;
+};
+
+void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t);
+std::optional<TranscriptRow> get_transcript(pqxx::transaction_base& tx, const std::string& video_id);
+
+// Counts words the way reports do: runs of non-space characters.
+int count_words(const std::string& text);
+
+}  // namespace td::store

@@ -1,0 +1,54 @@
+// A video's transcript as stored: timed segments plus the joined text, the
+// language and where it came from; and the TranscriptSource seam.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "youtube/metadata.h"
+
+namespace td::youtube {
+
+struct Segment {
+  int64_t start_ms = 0;
+  std::string text;
+  bool operator==(const Segment&) const = default;
+};
+
+struct Transcript {
+  std::vector<Segment> segments;
+  std::string text;      // segments joined with single spaces (plain user text: as given, cleaned)
+  std::string language;  // caption track language ("en", "pt-BR"); empty when unknown
+  std::string source;    // "manual" | "auto" | "user"
+  bool timed = true;     // false for plain-text user transcripts: start_ms are all 0
+  bool operator==(const Transcript&) const = default;
+};
+
+nlohmann::json to_json(const Transcript& t);
+Transcript transcript_from_json(const nlohmann::json& j);
+
+// Builds a Transcript from parsed segments. Throws td::PermanentError
+// ("no_transcript") when no segment has any text.
+Transcript make_transcript(std::vector<Segment> segments, std::string language, std::string source);
+
+class TranscriptSource {
+ public:
+  virtual ~TranscriptSource() = default;
+  // The best transcript for `video` (see track_choice.h for the order).
+  // Throws td::PermanentError("no_transcript") when the video has none,
+  // td::PermanentError("live_not_finished") for a live/upcoming stream,
+  // Throttled when YouTube refuses us, td::TransientError otherwise.
+  virtual Transcript fetch(const VideoMetadata& video) = 0;
+};
+
+// A transcript the user supplied (tubedigest submit --transcript-file, the
+// API). WebVTT or SRT when it looks like one (timed segments), otherwise
+// plain text. Source "user". Throws td::PermanentError("no_transcript") when
+// it is empty.
+Transcript user_transcript(std::string_view text, std::string language = "");
+
+}  // namespace td::youtube
