@@ -1,0 +1,95 @@
+#include "service/service.h"
+
+#include <atomic>
+#include <iostream>
+
+#include "common/env.h"
+#include "common/log.h"
+#include "db/connection.h"
+#include "db/migrate.h"
+#include "store/statements.h"
+#include "worker/signals.h"
+
+namespace td::service {
+
+void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up) {
+  auto deadline = std::chrono::steady_clock::now() + give_up;
+  auto conn = db::connect_with_retry(url, "migrate", [&] { return std::chrono::steady_clock::now() > deadline; });
+  if (!conn) throw std::runtime_error("cannot reach the database to migrate (gave up after " +
+                                      std::to_string(give_up.count() / 1000) + " s)");
+  db::migrate(*conn);
+}
+
+int run(const Spec& spec, int argc, char** argv) {
+  log::init(spec.name);
+  worker::block_termination_signals();
+  using std::chrono::milliseconds;
+  auto ms_default = [](const char* var, milliseconds fallback) { return std::to_string(env::get_duration(var, fallback).count()) + "ms"; };
+  try {
+    cxxopts::Options o("tubedigest-" + spec.name, "tubedigest " + spec.name + " worker");
+    o.add_options()("database-url", "PostgreSQL URL (DATABASE_URL)", cxxopts::value<std::string>()->default_value(env::database_url()))(
+        "concurrency", "handler threads (" + spec.env_prefix + "_CONCURRENCY)",
+        cxxopts::value<int>()->default_value(std::to_string(env::get_long((spec.env_prefix + "_CONCURRENCY").c_str(), spec.default_concurrency))))(
+        "poll-interval", "poll when no NOTIFY arrives (WORKER_POLL_INTERVAL)",
+        cxxopts::value<std::string>()->default_value(ms_default("WORKER_POLL_INTERVAL", std::chrono::seconds(5))))(
+        "lease", "job lease (WORKER_LEASE)", cxxopts::value<std::string>()->default_value(ms_default("WORKER_LEASE", std::chrono::seconds(60))))(
+        "shutdown-timeout", "grace for jobs in flight at shutdown (WORKER_SHUTDOWN_TIMEOUT)",
+        cxxopts::value<std::string>()->default_value(ms_default("WORKER_SHUTDOWN_TIMEOUT", std::chrono::seconds(20))))(
+        "job-retention", "finished jobs kept (JOB_RETENTION)",
+        cxxopts::value<std::string>()->default_value(ms_default("JOB_RETENTION", std::chrono::hours(24))))(
+        "event-retention", "outbox events kept (EVENT_RETENTION)",
+        cxxopts::value<std::string>()->default_value(ms_default("EVENT_RETENTION", std::chrono::hours(24 * 7))))(
+        "no-migrate", "do not apply migrations at start")("h,help", "show this help");
+    if (spec.extra_options) spec.extra_options(o);
+    auto r = o.parse(argc, argv);
+    if (r.count("help")) {
+      std::cout << o.help();
+      return 0;
+    }
+    worker::Options opt;
+    opt.database_url = r["database-url"].as<std::string>();
+    opt.kinds = {spec.kind};
+    opt.worker_id = worker::default_worker_id(spec.name);
+    opt.concurrency = r["concurrency"].as<int>();
+    opt.poll_interval = env::parse_duration(r["poll-interval"].as<std::string>());
+    opt.lease = env::parse_duration(r["lease"].as<std::string>());
+    opt.heartbeat_interval = opt.lease / 4;
+    opt.shutdown_deadline = env::parse_duration(r["shutdown-timeout"].as<std::string>());
+    opt.retention.finished = std::chrono::duration_cast<std::chrono::seconds>(env::parse_duration(r["job-retention"].as<std::string>()));
+    opt.event_retention = std::chrono::duration_cast<std::chrono::seconds>(env::parse_duration(r["event-retention"].as<std::string>()));
+    if (opt.concurrency < 1) throw std::invalid_argument("--concurrency must be at least 1");
+    if (opt.lease < std::chrono::seconds(2)) throw std::invalid_argument("--lease must be at least 2s");
+
+    if (!r.count("no-migrate")) migrate_with_retry(opt.database_url, std::chrono::minutes(5));
+    auto handler = spec.make_handler(r, opt);
+    // Every connection gets the store's statements, then the service's own.
+    opt.on_connect = [user = opt.on_connect](pqxx::connection_base& c) {
+      store::prepare(c);
+      if (user) user(c);
+    };
+    worker::Worker w(opt, handler);
+    std::atomic<int> signals{0};
+    worker::on_termination_signal([&](int sig) {
+      if (++signals > 1) {
+        spdlog::warn("second signal {}: exiting now; jobs in flight will be rescued when their lease expires", sig);
+        std::_Exit(130);
+      }
+      spdlog::info("signal {}: shutting down", sig);
+      w.stop();
+    });
+    bool clean = w.run();
+    if (!clean) std::_Exit(0);  // a handler is still running: its job was handed back
+    return 0;
+  } catch (const cxxopts::exceptions::exception& e) {
+    std::cerr << "tubedigest-" << spec.name << ": " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "tubedigest-" << spec.name << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "tubedigest-" << spec.name << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace td::service
