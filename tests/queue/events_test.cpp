@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "events/outbox.h"
-#include "helpers.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 
 using namespace std::chrono_literals;

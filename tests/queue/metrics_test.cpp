@@ -2,7 +2,7 @@
 
 #include <thread>
 
-#include "helpers.h"
+#include "support/helpers.h"
 #include "metrics/metrics.h"
 #include "support/pg.h"
 

@@ -3,7 +3,7 @@
 #include <sys/wait.h>
 
 #include "db/migrate.h"
-#include "helpers.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 
 TEST_CASE("MigrationsRaced: 4 processes migrating one fresh database apply each migration once") {

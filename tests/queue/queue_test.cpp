@@ -4,7 +4,7 @@
 #include <set>
 #include <thread>
 
-#include "helpers.h"
+#include "support/helpers.h"
 #include "queue/queue.h"
 #include "support/pg.h"
 

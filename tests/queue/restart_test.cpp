@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "common/process.h"
-#include "helpers.h"
+#include "support/helpers.h"
 #include "queue/queue.h"
 #include "support/pg.h"
 #include "worker/worker.h"

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "common/errors.h"
-#include "helpers.h"
+#include "support/helpers.h"
 #include "queue/queue.h"
 #include "support/pg.h"
 #include "worker/maintenance.h"

@@ -1,4 +1,4 @@
-#include "helpers.h"
+#include "support/helpers.h"
 
 #include <signal.h>
 #include <sys/wait.h>
