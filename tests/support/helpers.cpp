@@ -8,9 +8,7 @@
 #include <thread>
 
 #include "db/migrate.h"
-#include "events/outbox.h"
-#include "metrics/metrics.h"
-#include "queue/queue.h"
+#include "store/statements.h"
 
 extern char** environ;
 
@@ -19,9 +17,8 @@ namespace td::test {
 std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url) {
   auto conn = std::make_unique<pqxx::connection>(url);
   db::migrate(*conn);
-  queue::Queue::prepare(*conn);
-  events::prepare(*conn);
-  metrics::prepare(*conn);
+  store::prepare(*conn);  // the store's statements, with the queue's, events' and metrics'
+
   return conn;
 }
 

@@ -13,8 +13,8 @@
 
 namespace td::test {
 
-// A migrated database of the test's own, with a connection prepared for the
-// queue, events and metrics statements.
+// A connection to a migrated database, with every named statement of
+// libs/store (and the queue, events and metrics) prepared.
 std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url);
 
 // Polls `cond` every 10 ms until it holds or `timeout` passes.
