@@ -6,12 +6,6 @@
 
 namespace td::store {
 
-// Defined next to the code that uses them.
-extern const Statement kVideoStatements[], kTranscriptStatements[], kSummaryStatements[], kAudioStatements[],
-    kReprocessStatements[], kPauseStatements[], kMetadataCacheStatements[];
-extern const size_t kVideoStatementCount, kTranscriptStatementCount, kSummaryStatementCount, kAudioStatementCount,
-    kReprocessStatementCount, kPauseStatementCount, kMetadataCacheStatementCount;
-
 void prepare(pqxx::connection_base& conn) {
   queue::Queue::prepare(conn);
   events::prepare(conn);

@@ -3,6 +3,8 @@
 // lists them here through register_statements().
 #pragma once
 
+#include <cstddef>
+
 #include <pqxx/pqxx>
 
 namespace td::store {
@@ -11,6 +13,13 @@ struct Statement {
   const char* name;
   const char* sql;
 };
+
+// Each group is defined next to the code that uses it (videos.cpp, ...).
+// Declared extern here so those const definitions have external linkage.
+extern const Statement kVideoStatements[], kTranscriptStatements[], kSummaryStatements[], kAudioStatements[],
+    kReprocessStatements[], kPauseStatements[], kMetadataCacheStatements[];
+extern const size_t kVideoStatementCount, kTranscriptStatementCount, kSummaryStatementCount, kAudioStatementCount,
+    kReprocessStatementCount, kPauseStatementCount, kMetadataCacheStatementCount;
 
 // Registers every statement of libs/store (and of the queue, events and
 // metrics libraries it builds on) on `conn`.
