@@ -135,6 +135,12 @@ UPDATE jobs
  WHERE id = ANY($1::bigint[]) AND status = 'running' AND lease_owner = $2
 RETURNING kind)SQL"},
 
+    {"td_job_snooze", R"SQL(
+UPDATE jobs
+   SET status = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL, lease_expires_at = NULL,
+       run_at = to_timestamp($3::float8), last_error = $4
+ WHERE id = $1 AND status = 'running' AND lease_owner = $2)SQL"},
+
     {"td_job_rescue", R"SQL(
 WITH expired AS (
   SELECT id FROM jobs
@@ -379,6 +385,12 @@ int Queue::release(pqxx::transaction_base& tx, const std::vector<int64_t>& ids, 
   for (const auto& r : rows) kinds.insert(r[0].as<std::string>());
   for (const auto& k : kinds) tx.exec_prepared("td_job_notify", channel(k));
   return static_cast<int>(rows.size());
+}
+
+bool Queue::snooze(pqxx::transaction_base& tx, int64_t id, const std::string& worker, Clock::time_point until,
+                   const std::string& reason) const {
+  double at = std::chrono::duration<double>(until.time_since_epoch()).count();
+  return tx.exec_prepared("td_job_snooze", id, worker, at, reason).affected_rows() > 0;
 }
 
 std::vector<Rescued> Queue::rescue(pqxx::transaction_base& tx, int limit) const {

@@ -170,6 +170,12 @@ class Queue {
   // worker shutting down before it could finish them).
   int release(pqxx::transaction_base& tx, const std::vector<int64_t>& ids, const std::string& worker) const;
 
+  // Puts a running job back to wait until `until` without counting the
+  // attempt: the job could not run for a reason outside it (e.g. YouTube is
+  // throttling every replica). Returns false if the job is no longer ours.
+  bool snooze(pqxx::transaction_base& tx, int64_t id, const std::string& worker, Clock::time_point until,
+              const std::string& reason) const;
+
   // Running jobs whose lease expired go back to queued (or dead when their
   // attempts are used up). Wakes the kinds' workers.
   std::vector<Rescued> rescue(pqxx::transaction_base& tx, int limit = 1000) const;

@@ -66,6 +66,13 @@ std::string one_line(std::string s) {
   return s;
 }
 
+// "reason: message", unless the reason is the generic one or already leads.
+std::string with_reason(const std::string& reason, const char* generic, const std::string& message) {
+  std::string msg = one_line(message);
+  if (reason.empty() || reason == generic || msg.rfind(reason, 0) == 0) return msg;
+  return reason + ": " + msg;
+}
+
 }  // namespace
 
 struct Worker::State {
@@ -182,13 +189,25 @@ struct Worker::State {
         return std::nullopt;
       }
       return Finished{job.id, job.kind, job.attempt, elapsed()};
+    } catch (const RetryLater& e) {
+      pqxx::work tx(conn);
+      bool ours = queue.snooze(tx, job.id, opt.worker_id, e.until(), e.what());
+      tx.commit();
+      untrack(job.id);
+      if (ours) count(&Counts::snoozed);
+      auto wait = std::chrono::duration<double>(e.until() - std::chrono::system_clock::now()).count();
+      spdlog::warn("job={} kind={} attempt={} state=queued snoozed_s={:.0f} reason=\"{}\"", job.id, job.kind,
+                   job.attempt, std::max(0.0, wait), one_line(e.what()));
+      return std::nullopt;
     } catch (const LeaseLost& e) {
       untrack(job.id);
       spdlog::warn("job={} kind={} attempt={} lease lost: {}", job.id, job.kind, job.attempt, e.what());
       return std::nullopt;
     } catch (const PermanentError& e) {
-      error = one_line(e.what());
+      error = with_reason(e.reason(), "permanent", e.what());
       permanent = true;
+    } catch (const TransientError& e) {
+      error = with_reason(e.reason(), "transient", e.what());
     } catch (const std::exception& e) {
       error = one_line(e.what());
       if (db::is_connection_error(e)) {

@@ -14,8 +14,10 @@
 //   - a maintenance thread rescues jobs whose lease expired (their worker
 //     died) and prunes finished jobs and old events in small batches.
 //
-// Failures: a handler that throws fails the job with its message; a
-// td::PermanentError sends it to `dead` at once; a payload that is not valid
+// Failures: a handler that throws fails the job with its message (prefixed
+// with the error's reason code, "no_transcript: ...", for td::PermanentError
+// and td::TransientError); a td::PermanentError sends it to `dead` at once;
+// RetryLater puts it back to wait without counting an attempt; a payload that is not valid
 // JSON is a permanent failure. When Postgres goes away each thread
 // reconnects with capped backoff; a job whose outcome could not be recorded
 // is recorded after the reconnect, or, failing that, its lease expires and
@@ -78,6 +80,18 @@ class LeaseLost : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by a handler when its job cannot run now for a reason outside the
+// job (YouTube throttling every replica, a paused provider): the job goes
+// back to the queue until `until`, its attempt not counted, nothing failed.
+class RetryLater : public std::runtime_error {
+ public:
+  RetryLater(Clock::time_point until, const std::string& reason) : std::runtime_error(reason), until_(until) {}
+  Clock::time_point until() const { return until_; }
+
+ private:
+  Clock::time_point until_;
+};
+
 class JobContext {
  public:
   JobContext(const queue::Job& job, const nlohmann::json& payload, pqxx::connection& conn,
@@ -115,6 +129,7 @@ struct Counts {
   uint64_t failed = 0;  // retry scheduled
   uint64_t dead = 0;
   uint64_t released = 0;
+  uint64_t snoozed = 0;
 };
 
 class Worker {

@@ -138,10 +138,10 @@ TEST_CASE("BadInput: invalid JSON dies permanently, a throwing handler retries, 
   auto err = [&](int64_t id) {
     return rt.exec_params("SELECT last_error || ' #' || attempts FROM jobs WHERE id = $1", id)[0][0].as<std::string>();
   };
-  CHECK(err(bad_json).find("payload is not valid JSON") == 0);
+  CHECK(err(bad_json).find("bad_payload: payload is not valid JSON") == 0);
   CHECK(err(bad_json).find("#1") != std::string::npos);
   CHECK(err(thrower) == "provider said no second line #2");
-  CHECK(err(permanent) == "video has no transcript #1");
+  CHECK(err(permanent) == "no_transcript: video has no transcript #1");
   CHECK(good == 1);
 }
 
@@ -272,4 +272,25 @@ TEST_CASE("Crash: a worker process killed mid-job loses its lease; the job is re
   CHECK(runs() == 2);
   pqxx::read_transaction tx(*conn);
   CHECK(tx.exec_params("SELECT attempts FROM jobs WHERE id = $1", id)[0][0].as<int>() == 2);
+}
+
+TEST_CASE("RetryLater: the job waits until the given time, no attempt counted, nothing failed") {
+  td::test::TestDatabase db("snooze");
+  auto conn = td::test::migrated_connection(db.url());
+  std::atomic<int> runs{0};
+  auto o = options(db.url(), "k");
+  Running r(o, [&](td::worker::JobContext&) {
+    ++runs;
+    throw td::worker::RetryLater(std::chrono::system_clock::now() + std::chrono::hours(1), "youtube paused");
+  });
+  enqueue(*conn, {{"k", "{}", {}}});
+  REQUIRE(td::test::eventually([&] { return runs.load() == 1; }, 10s));
+  REQUIRE(td::test::eventually([&] { return count_status(*conn, "queued") == 1; }, 5s));
+  std::this_thread::sleep_for(300ms);
+  CHECK(runs == 1);  // not claimable again before its time
+  pqxx::read_transaction tx(*conn);
+  auto row = tx.exec("SELECT attempts, last_error, run_at > now() + interval '50 minutes' FROM jobs")[0];
+  CHECK(row[0].as<int>() == 0);
+  CHECK(row[1].as<std::string>() == "youtube paused");
+  CHECK(row[2].as<bool>());
 }
