@@ -19,6 +19,8 @@ struct Command {
 // Name -> command; each file of commands adds its own.
 std::map<std::string, Command>& registry();
 void register_queue_commands();
+void register_audio_command();
+void register_video_commands();
 
 // The database URL from --database-url or DATABASE_URL.
 std::string database_url_from(const std::string& flag);

@@ -21,6 +21,8 @@ void usage() {
 int main(int argc, char** argv) {
   td::log::init("tubedigest");
   td::cli::register_queue_commands();
+  td::cli::register_audio_command();
+  td::cli::register_video_commands();
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     usage();
     return argc < 2 ? 2 : 0;

@@ -8,6 +8,9 @@
 #include "db/connection.h"
 #include "db/migrate.h"
 #include "queue/queue.h"
+#include "store/pauses.h"
+#include "store/report.h"
+#include "store/statements.h"
 
 namespace td::cli {
 
@@ -28,7 +31,7 @@ cxxopts::Options base_options(const std::string& name, const std::string& what) 
 
 std::unique_ptr<pqxx::connection> open(const cxxopts::ParseResult& r) {
   auto conn = db::connect(database_url_from(r["database-url"].as<std::string>()));
-  queue::Queue::prepare(*conn);
+  store::prepare(*conn);
   return conn;
 }
 
@@ -80,6 +83,9 @@ int jobs_command(const Args& args) {
                 static_cast<long long>(s.retrying), static_cast<long long>(s.running),
                 static_cast<long long>(s.dead), s.queued ? age(s.oldest_queued_age_s).c_str() : "-");
   if (stats.empty()) std::printf("(no pending or dead jobs)\n");
+  for (const auto& p : store::active_pauses(tx))
+    std::printf("\nPAUSED: %s until %s (%d throttle(s) in a row): %s\n", p.name.c_str(), store::iso8601(p.until).c_str(),
+                p.hits, p.reason.c_str());
   auto dead = q.dead_jobs(tx, r["dead"].as<int>());
   if (!dead.empty()) {
     std::printf("\nDEAD JOBS (newest first)\n");

@@ -1,0 +1,216 @@
+#include "ingest_stage.h"
+
+#include <spdlog/spdlog.h>
+
+#include <regex>
+#include <set>
+
+#include "common/errors.h"
+#include "events/outbox.h"
+#include "events/types.h"
+#include "metrics/metrics.h"
+#include "store/audio.h"
+#include "store/metadata_cache.h"
+#include "store/pauses.h"
+#include "store/pipeline.h"
+#include "store/report.h"
+#include "store/summaries.h"
+#include "store/transcripts.h"
+#include "store/videos.h"
+#include "variants/variants.h"
+#include "youtube/errors.h"
+#include "youtube/link.h"
+
+namespace td::ingest {
+
+namespace {
+
+double seconds_since(Clock::time_point t) {
+  return std::max(0.0, std::chrono::duration<double>(std::chrono::system_clock::now() - t).count());
+}
+
+// "no_transcript: ..." -> "no_transcript"; "" when the error has no code.
+std::string reason_of(const std::string& error) {
+  static const std::regex code(R"(^([a-z][a-z0-9_]*): )");
+  std::smatch m;
+  return std::regex_search(error, m, code) ? m[1].str() : "";
+}
+
+nlohmann::json segments_json(const youtube::Transcript& t) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : t.segments) out.push_back({{"start_ms", s.start_ms}, {"text", s.text}});
+  return out;
+}
+
+}  // namespace
+
+Stage::Stage(std::shared_ptr<youtube::MetadataSource> metadata, std::shared_ptr<youtube::TranscriptSource> transcripts,
+             Config config)
+    : metadata_(std::move(metadata)), transcripts_(std::move(transcripts)), config_(std::move(config)) {}
+
+void Stage::pause_for_throttle(pqxx::connection& conn, const std::exception& e,
+                               std::optional<std::chrono::milliseconds> retry_after) {
+  store::Pause pause;
+  {
+    pqxx::work tx(conn);
+    // The pause grows with consecutive throttles: read the current hits first.
+    int hits = 0;
+    if (auto p = store::active_pause(tx, kYoutubePause)) hits = p->hits;
+    auto wait = std::max(retry_after.value_or(std::chrono::milliseconds(0)), config_.throttle_backoff.delay(hits + 1));
+    pause = store::set_pause(tx, kYoutubePause, wait, e.what());
+    tx.commit();
+  }
+  spdlog::warn("youtube is throttling us: ingest paused on every replica until {} (throttle #{}): {}",
+               store::iso8601(pause.until), pause.hits, e.what());
+  throw worker::RetryLater(pause.until, std::string("youtube throttled: ") + e.what());
+}
+
+youtube::VideoMetadata Stage::metadata_for(pqxx::connection& conn, const std::string& id, bool best_effort,
+                                           bool& missing) {
+  missing = false;
+  std::string key = "yt:" + id;
+  {
+    pqxx::read_transaction tx(conn);
+    if (auto cached = store::cached_metadata(tx, key, config_.cache_ttl)) {
+      try {
+        return youtube::metadata_from_json(*cached);
+      } catch (const std::exception& e) {
+        spdlog::warn("video={} cached metadata unreadable, fetching again: {}", key, e.what());
+      }
+    }
+  }
+  try {
+    auto m = metadata_->fetch(id);
+    if (youtube::cacheable(m)) {
+      pqxx::work tx(conn);
+      store::cache_metadata(tx, key, youtube::to_json(m), m.source);
+      tx.commit();
+    }
+    return m;
+  } catch (const youtube::Throttled& e) {
+    if (!best_effort) pause_for_throttle(conn, e, e.retry_after());
+    try {
+      pause_for_throttle(conn, e, e.retry_after());
+    } catch (const worker::RetryLater&) {
+      // The user's transcript needs no YouTube call: go on without metadata.
+    }
+    spdlog::warn("video={} metadata unavailable (throttled); storing it with the user's transcript", key);
+  } catch (const std::exception& e) {
+    if (!best_effort) throw;
+    spdlog::warn("video={} metadata unavailable ({}); storing it with the user's transcript", key, e.what());
+  }
+  missing = true;
+  return youtube::minimal_metadata(id);
+}
+
+void Stage::handle(worker::JobContext& ctx) {
+  auto request = store::ingest_request_from(ctx.payload());
+  std::string id;
+  try {
+    id = youtube::parse_video_id(request.video_id);
+  } catch (const std::exception& e) {
+    throw PermanentError("bad_payload", "job names no valid video: " + std::string(e.what()));
+  }
+  const std::string key = "yt:" + id;
+  std::vector<Variant> variants;
+  try {
+    variants = parse_variant_list(request.variants.empty() ? config_.default_variants : request.variants);
+  } catch (const UnknownVariant& e) {
+    throw PermanentError("bad_payload", e.what());
+  }
+  auto& conn = ctx.conn();
+  {
+    pqxx::read_transaction tx(conn);
+    if (auto pause = store::active_pause(tx, kYoutubePause); pause && !request.transcript)
+      throw worker::RetryLater(pause->until, "youtube throttled: waiting for the pause to end (" + pause->reason + ")");
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  bool user = request.transcript.has_value();
+  bool missing = false;
+  auto meta = metadata_for(conn, id, user, missing);
+  youtube::Transcript transcript;
+  if (user) {
+    transcript = youtube::user_transcript(*request.transcript, meta.language);
+  } else {
+    youtube::require_finished(meta);
+    try {
+      transcript = transcripts_->fetch(meta);
+    } catch (const youtube::Throttled& e) {
+      pause_for_throttle(conn, e, e.retry_after());
+    }
+  }
+
+  pqxx::work tx(conn);
+  store::Video video;
+  video.id = key;
+  video.url = request.url.empty() ? youtube::watch_url(id) : request.url;
+  if (!meta.title.empty()) video.title = meta.title;
+  if (!meta.channel.empty()) video.channel = meta.channel;
+  if (meta.duration_s) video.duration_s = static_cast<double>(*meta.duration_s);
+  video.metadata = youtube::to_json(meta);
+  video.metadata_missing = missing;
+  for (const auto& v : variants) video.requested_variants.push_back(v.name());
+  store::upsert_video(tx, video);
+
+  store::TranscriptRow row;
+  row.video_id = key;
+  if (!transcript.language.empty()) row.language = transcript.language;
+  else if (!meta.language.empty()) row.language = meta.language;
+  row.source = transcript.source;
+  row.text = transcript.text;
+  row.segments = segments_json(transcript);
+  row.word_count = store::count_words(transcript.text);
+  store::upsert_transcript(tx, row);
+
+  // Submitting a video again is idempotent: variants that already have a
+  // summary are not written again (POST /api/reprocess makes new revisions);
+  // an audio variant whose MP3 is missing gets its tts job.
+  std::set<std::string> summarized, voiced;
+  for (const auto& s : store::current_summaries(tx, key)) summarized.insert(s.variant);
+  for (const auto& a : store::current_audio_all(tx, key)) voiced.insert(a.variant);
+  std::vector<std::string> queued;
+  for (const auto& v : variants) {
+    if (!summarized.count(v.name())) {
+      store::enqueue_summarize(tx, ctx.queue(), {key, v.name(), std::nullopt, false});
+      queued.push_back(v.name());
+    } else if (v.is_audio() && !voiced.count(v.name())) {
+      auto s = store::current_summary(tx, key, v.name());
+      store::enqueue_tts(tx, ctx.queue(), {key, v.name(), s->revision, false, std::nullopt});
+    }
+  }
+
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics::increment(tx, "ingest_success");
+  metrics::observe(tx, "ingest_seconds", took);
+  metrics::observe(tx, "queue_wait_seconds", seconds_since(ctx.job().run_at));
+  events::emit(tx, events::type::report_updated, key,
+               {{"stage", "ingested"},
+                {"title", meta.title},
+                {"transcript_language", row.language.value_or("")},
+                {"transcript_source", row.source},
+                {"words", row.word_count},
+                {"metadata_missing", missing},
+                {"variants", queued}});
+  ctx.complete_in(tx);
+  tx.commit();
+  spdlog::info("job={} video={} ingested transcript={} words={} summaries_queued={}", ctx.job().id, key, row.source,
+               row.word_count, queued.size());
+}
+
+void Stage::on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up) {
+  auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+  std::optional<std::string> video;
+  if (payload.is_object() && payload.contains("video_id") && payload["video_id"].is_string())
+    video = payload["video_id"].get<std::string>();
+  nlohmann::json data = {{"stage", "ingest"},
+                         {"reason", reason_of(error)},
+                         {"error", error},
+                         {"attempt", job.attempt},
+                         {"max_attempts", job.max_attempts},
+                         {"job_id", job.id}};
+  if (gave_up) metrics::increment(tx, "ingest_failure");
+  events::emit(tx, gave_up ? events::type::report_sync_failed : events::type::report_sync_error, video, data);
+}
+
+}  // namespace td::ingest

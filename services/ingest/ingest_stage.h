@@ -1,0 +1,66 @@
+// The ingest stage: a link becomes a stored video with its transcript, and
+// one summarize job per requested variant.
+//
+// For each ingest job:
+//   1. If YouTube is throttling us (the cluster-wide pause "youtube" in the
+//      pauses table is active), the job goes back to wait for the pause's end
+//      (RetryLater): no attempt counted, nothing failed.
+//   2. Metadata: from metadata_cache when younger than METADATA_CACHE_TTL (no
+//      outside call), else from the MetadataSource (yt-dlp, then the Data
+//      API), cached when it is final (not a live stream).
+//      With a user-supplied transcript metadata is best effort: when every
+//      source fails the video is stored with what is known, marked
+//      metadata_missing.
+//   3. Transcript: the user's, or the TranscriptSource's (manual captions in
+//      the video's language first, see libs/youtube/track_choice.h). None ->
+//      permanent failure `no_transcript`; a live stream that has not ended ->
+//      `live_not_finished`. A summary is never written from the title alone.
+//   4. One transaction: the video and transcript rows, the summarize jobs
+//      (dedup per video and variant), counters and timings, the event
+//      `report-updated` {stage: "ingested"}, and the job's completion.
+// Throttling met in 2 or 3 starts (or extends) the pause for every replica:
+// max(Retry-After, backoff that grows with consecutive throttles), then the
+// job waits as in 1.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/backoff.h"
+#include "worker/worker.h"
+#include "youtube/metadata.h"
+#include "youtube/transcript.h"
+
+namespace td::ingest {
+
+inline constexpr const char* kYoutubePause = "youtube";
+
+struct Config {
+  std::chrono::seconds cache_ttl{std::chrono::hours(24)};  // METADATA_CACHE_TTL
+  std::vector<std::string> default_variants;               // DEFAULT_VARIANTS
+  Backoff throttle_backoff{std::chrono::minutes(5), std::chrono::hours(6), 0.2};  // YOUTUBE_THROTTLE_BACKOFF base
+};
+
+class Stage {
+ public:
+  Stage(std::shared_ptr<youtube::MetadataSource> metadata, std::shared_ptr<youtube::TranscriptSource> transcripts,
+        Config config);
+
+  void handle(worker::JobContext& ctx);
+  // Options::on_failure: report-sync-error / report-sync-failed, ingest_failure.
+  static void on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up);
+
+ private:
+  youtube::VideoMetadata metadata_for(pqxx::connection& conn, const std::string& id, bool best_effort,
+                                      bool& missing);
+  [[noreturn]] void pause_for_throttle(pqxx::connection& conn, const std::exception& e,
+                                       std::optional<std::chrono::milliseconds> retry_after);
+
+  std::shared_ptr<youtube::MetadataSource> metadata_;
+  std::shared_ptr<youtube::TranscriptSource> transcripts_;
+  Config config_;
+};
+
+}  // namespace td::ingest

@@ -1,0 +1,28 @@
+// tubedigest-ingest: links -> video metadata + transcript -> summarize jobs.
+#include "common/env.h"
+#include "ingest_stage.h"
+#include "service/service.h"
+#include "variants/variants.h"
+#include "youtube/fallback_source.h"
+#include "youtube/ytdlp_source.h"
+
+int main(int argc, char** argv) {
+  td::service::Spec spec;
+  spec.name = "ingest";
+  spec.kind = "ingest";
+  spec.env_prefix = "INGEST";
+  spec.default_concurrency = 2;
+  spec.make_handler = [](const cxxopts::ParseResult&, td::worker::Options& options) -> td::worker::Handler {
+    td::ingest::Config config;
+    config.cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(
+        td::env::get_duration("METADATA_CACHE_TTL", std::chrono::hours(24)));
+    auto variants = td::parse_variant_list(td::env::get_or("DEFAULT_VARIANTS", td::kDefaultVariants));
+    for (const auto& v : variants) config.default_variants.push_back(v.name());
+    config.throttle_backoff.base = td::env::get_duration("YOUTUBE_THROTTLE_BACKOFF", std::chrono::minutes(5));
+    auto stage = std::make_shared<td::ingest::Stage>(td::youtube::metadata_source_from_env(),
+                                                     std::make_shared<td::youtube::YtDlpTranscriptSource>(), config);
+    options.on_failure = td::ingest::Stage::on_failure;
+    return [stage](td::worker::JobContext& ctx) { stage->handle(ctx); };
+  };
+  return td::service::run(spec, argc, argv);
+}

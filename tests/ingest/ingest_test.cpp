@@ -1,0 +1,343 @@
+// The ingest stage against a real Postgres, the fake yt-dlp
+// (tests/youtube/fake-yt-dlp) and a loopback Data API.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/process.h"
+#include "events/outbox.h"
+#include "ingest_stage.h"
+#include "metrics/metrics.h"
+#include "store/pauses.h"
+#include "store/pipeline.h"
+#include "store/statements.h"
+#include "store/transcripts.h"
+#include "store/videos.h"
+#include "support/helpers.h"
+#include "support/pg.h"
+#include "youtube/data_api_source.h"
+#include "youtube/fallback_source.h"
+#include "youtube/mock_data_api.h"
+#include "youtube/ytdlp_source.h"
+
+using namespace std::chrono_literals;
+using td::queue::Queue;
+
+namespace {
+
+td::youtube::YtDlpConfig fake_ytdlp(std::vector<std::string> env = {}) {
+  td::youtube::YtDlpConfig c;
+  c.path = td::test::source_path("tests/youtube/fake-yt-dlp");
+  c.timeout = 3s;
+  c.extra_env = std::move(env);
+  return c;
+}
+
+struct Harness {
+  td::test::TestDatabase db{"ingest"};
+  std::unique_ptr<pqxx::connection> conn = td::test::migrated_connection(db.url());
+  std::string log_file = "/tmp/td-ytdlp-" + std::to_string(getpid()) + "-" + db.name() + ".log";
+
+  std::shared_ptr<td::ingest::Stage> stage(std::vector<std::string> env = {},
+                                           std::shared_ptr<td::youtube::MetadataSource> metadata = nullptr) {
+    env.push_back("FAKE_YTDLP_LOG=" + log_file);
+    auto cfg = fake_ytdlp(env);
+    if (!metadata) metadata = std::make_shared<td::youtube::YtDlpSource>(cfg);
+    td::ingest::Config config;
+    config.default_variants = {"comprehensive", "audio"};
+    config.throttle_backoff = {10min, 1h, 0.0};
+    return std::make_shared<td::ingest::Stage>(metadata, std::make_shared<td::youtube::YtDlpTranscriptSource>(cfg),
+                                               config);
+  }
+
+  // A worker running the stage until destroyed.
+  struct Running {
+    td::worker::Worker worker;
+    std::thread thread;
+    Running(const std::string& url, std::shared_ptr<td::ingest::Stage> s)
+        : worker(options(url), [s](td::worker::JobContext& ctx) { s->handle(ctx); }) {
+      thread = std::thread([this] { worker.run(); });
+      REQUIRE(td::test::eventually([this] { return worker.ready(); }, 10s));
+    }
+    ~Running() {
+      worker.stop();
+      thread.join();
+    }
+    static td::worker::Options options(const std::string& url) {
+      td::worker::Options o;
+      o.database_url = url;
+      o.kinds = {"ingest"};
+      o.poll_interval = 300ms;
+      o.maintenance_interval = 0ms;
+      o.retry_backoff = {50ms, 200ms, 0.0};
+      o.on_connect = td::store::prepare;
+      o.on_failure = td::ingest::Stage::on_failure;
+      return o;
+    }
+  };
+
+  int64_t submit(const std::string& video, std::vector<std::string> variants = {},
+                 std::optional<std::string> transcript = std::nullopt) {
+    Queue q;
+    pqxx::work tx(*conn);
+    auto job = td::store::enqueue_ingest(tx, q, {video, "https://youtu.be/" + video.substr(3), variants, transcript});
+    tx.commit();
+    return job.id;
+  }
+  std::string status(int64_t id) {
+    pqxx::read_transaction tx(*conn);
+    return Queue().status(tx, id).value_or("missing");
+  }
+  std::string last_error(int64_t id) {
+    pqxx::read_transaction tx(*conn);
+    auto r = tx.exec_params("SELECT coalesce(last_error, '') FROM jobs WHERE id = $1", id);
+    return r[0][0].as<std::string>();
+  }
+  bool finished(int64_t id) {
+    auto s = status(id);
+    return s == "done" || s == "dead";
+  }
+  std::vector<td::events::Event> events() {
+    td::events::Reader r;
+    return r.read_after(*conn, 0);
+  }
+  int64_t counter(const std::string& name) {
+    pqxx::read_transaction tx(*conn);
+    return td::metrics::snapshot(tx).counter(name);
+  }
+  int ytdlp_calls(const std::string& kind) {
+    std::ifstream in(log_file);
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      bool captions = line.find("--write-subs") != std::string::npos || line.find("--write-auto-subs") != std::string::npos;
+      if ((kind == "captions") == captions) ++n;
+    }
+    return n;
+  }
+  ~Harness() { std::remove(log_file.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("Ingest: a video with manual captions is stored and its summary jobs queued in one step") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  auto job = h.submit("yt:tdManualEn1", {"comprehensive", "audio-fr:beginner"});
+  REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+  REQUIRE(h.status(job) == "done");
+
+  pqxx::read_transaction tx(*h.conn);
+  auto video = td::store::get_video(tx, "yt:tdManualEn1");
+  REQUIRE(video);
+  CHECK(video->title.value_or("").find("Immune System") != std::string::npos);
+  CHECK_FALSE(video->metadata_missing);
+  CHECK(video->requested_variants == std::vector<std::string>{"comprehensive", "audio-fr:beginner"});
+  auto t = td::store::get_transcript(tx, "yt:tdManualEn1");
+  REQUIRE(t);
+  CHECK(t->source == "manual");
+  CHECK(t->language == std::optional<std::string>("en"));
+  CHECK(t->word_count > 30);
+  CHECK(t->segments.size() > 3);
+  CHECK(t->segments[1]["start_ms"].get<int64_t>() > 0);
+  auto jobs = tx.exec("SELECT payload::jsonb ->> 'variant', dedup_key FROM jobs WHERE kind = 'summarize' ORDER BY id");
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[0][0].as<std::string>() == "comprehensive");
+  CHECK(jobs[1][0].as<std::string>() == "audio-fr:beginner");
+  CHECK(jobs[0][1].as<std::string>() == "summarize:yt:tdManualEn1:comprehensive");
+  tx.commit();
+
+  auto ev = h.events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].type == "report-updated");
+  CHECK(ev[0].data["stage"] == "ingested");
+  CHECK(h.counter("ingest_success") == 1);
+}
+
+TEST_CASE("Ingest: metadata comes from the cache within its TTL; submitting again queues nothing new") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  auto first = h.submit("yt:tdManualEn1");
+  REQUIRE(td::test::eventually([&] { return h.finished(first); }, 20s));
+  CHECK(h.ytdlp_calls("metadata") == 1);
+  {
+    // Pretend the summaries exist: a second submit must not redo them.
+    pqxx::work tx(*h.conn);
+    tx.exec("UPDATE jobs SET status = 'done', finished_at = now() WHERE kind = 'summarize'");
+    tx.exec("INSERT INTO summaries (video_id, variant, revision, text, provider) "
+            "VALUES ('yt:tdManualEn1', 'comprehensive', 1, 'x', 'extractive')");
+    tx.commit();
+  }
+  auto second = h.submit("yt:tdManualEn1");
+  REQUIRE(second != first);
+  REQUIRE(td::test::eventually([&] { return h.finished(second); }, 20s));
+  CHECK(h.status(second) == "done");
+  CHECK(h.ytdlp_calls("metadata") == 1);  // no outside call: the cache answered
+  pqxx::read_transaction tx(*h.conn);
+  // comprehensive exists; only audio (no summary yet) is queued again.
+  CHECK(tx.exec("SELECT count(*) FROM jobs WHERE kind = 'summarize' AND status = 'queued'")[0][0].as<int>() == 1);
+}
+
+TEST_CASE("Ingest: no captions is a permanent no_transcript failure, nothing half-written") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  auto job = h.submit("yt:tdNoCapt001");
+  REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+  CHECK(h.status(job) == "dead");
+  CHECK(h.last_error(job).rfind("no_transcript: ", 0) == 0);
+  pqxx::read_transaction tx(*h.conn);
+  CHECK_FALSE(td::store::get_transcript(tx, "yt:tdNoCapt001"));
+  CHECK(tx.exec("SELECT count(*) FROM jobs WHERE kind = 'summarize'")[0][0].as<int>() == 0);
+  tx.commit();
+  auto ev = h.events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].type == "report-sync-failed");
+  CHECK(ev[0].data["reason"] == "no_transcript");
+  CHECK(ev[0].video_id == std::optional<std::string>("yt:tdNoCapt001"));
+  CHECK(h.counter("ingest_failure") == 1);
+}
+
+TEST_CASE("Ingest: a live stream that has not ended is refused with live_not_finished") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  auto job = h.submit("yt:tdLiveNow01");
+  REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+  CHECK(h.status(job) == "dead");
+  CHECK(h.last_error(job).rfind("live_not_finished: ", 0) == 0);
+}
+
+TEST_CASE("Ingest: YouTube throttling pauses every replica; jobs wait without failing") {
+  Harness h;
+  Harness::Running w(h.db.url(),
+                     h.stage({"FAKE_YTDLP_STDERR=ERROR: [youtube] tdManualEn1: Sign in to confirm you\xE2\x80\x99re not a bot. "
+                              "Use --cookies-from-browser or --cookies for the authentication."}));
+  auto job = h.submit("yt:tdManualEn1");
+  pqxx::connection c(h.db.url());
+  td::store::prepare(c);
+  REQUIRE(td::test::eventually([&] {
+    pqxx::read_transaction tx(c);
+    return td::store::active_pause(tx, td::ingest::kYoutubePause).has_value();
+  }, 20s));
+  REQUIRE(td::test::eventually([&] { return h.status(job) == "queued"; }, 10s));
+  auto other = h.submit("yt:tdAutoRoll1");
+  std::this_thread::sleep_for(800ms);
+  CHECK(h.status(other) == "queued");  // not failed
+  pqxx::read_transaction tx(*h.conn);
+  auto rows = tx.exec("SELECT id, attempts, run_at > now() + interval '5 minutes', last_error FROM jobs ORDER BY id");
+  for (const auto& r : rows) {
+    CHECK(r[1].as<int>() == 0);
+    CHECK(r[2].as<bool>());
+    CHECK(r[3].as<std::string>().find("youtube throttled") == 0);
+  }
+  tx.commit();
+  CHECK(h.counter("ingest_failure") == 0);
+
+  // And an operator sees it.
+  auto out = td::process::run({td::test::bin_path("tubedigest"), "jobs", "--database-url", h.db.url()});
+  CHECK(out.ok());
+  CHECK(out.out.find("PAUSED: youtube until") != std::string::npos);
+}
+
+TEST_CASE("Ingest: a user transcript needs no captions and survives missing metadata") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  auto job = h.submit("yt:abcdefghijk", {"key-insights"},
+                      std::string("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nFirst we talk about soil.\n\n"
+                                  "00:00:04.000 --> 00:00:09.000\nThen about water and roots.\n"));
+  REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+  REQUIRE(h.status(job) == "done");
+  pqxx::read_transaction tx(*h.conn);
+  auto video = td::store::get_video(tx, "yt:abcdefghijk");
+  REQUIRE(video);
+  CHECK(video->metadata_missing);  // the fake yt-dlp does not know this video
+  auto t = td::store::get_transcript(tx, "yt:abcdefghijk");
+  REQUIRE(t);
+  CHECK(t->source == "user");
+  CHECK(t->segments.size() == 2);
+  CHECK(t->segments[1]["start_ms"] == 4000);
+}
+
+TEST_CASE("Ingest: when yt-dlp fails, the Data API supplies the metadata") {
+  Harness h;
+  td::youtube::testing::MockDataApi api;  // knows ids starting with "api"
+  std::vector<std::string> env = {"FAKE_YTDLP_STDERR=ERROR: something unexpected", "FAKE_YTDLP_LOG=" + h.log_file};
+  auto ytdlp = std::make_shared<td::youtube::YtDlpSource>(fake_ytdlp(env));
+  td::youtube::DataApiConfig cfg;
+  cfg.base = api.base();
+  cfg.key = "test-key";
+  auto metadata = std::make_shared<td::youtube::FallbackMetadataSource>(
+      ytdlp, std::make_shared<td::youtube::DataApiSource>(cfg));
+  Harness::Running w(h.db.url(), h.stage(env, metadata));
+  auto job = h.submit("yt:apiVideo001", {"comprehensive"}, std::string("A transcript the user pasted, about music."));
+  REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+  CHECK(h.status(job) == "done");
+  CHECK(api.calls() == 1);
+  pqxx::read_transaction tx(*h.conn);
+  auto video = td::store::get_video(tx, "yt:apiVideo001");
+  REQUIRE(video);
+  CHECK(video->metadata["source"] == "data-api");
+  CHECK_FALSE(video->metadata_missing);
+  CHECK(video->title.value_or("").find("Never Gonna Give You Up") != std::string::npos);
+  CHECK(video->duration_s == std::optional<double>(213));
+}
+
+TEST_CASE("Ingest: malformed yt-dlp output and a hanging yt-dlp end in clear job errors, never a crash") {
+  Harness h;
+  std::string bad = "/tmp/td-bad-json-" + std::to_string(getpid());
+  {
+    std::ofstream out(bad, std::ios::binary);
+    out << "{\"id\": \"tdManualEn1\", \"title\": \"\xff\xfe broken";
+  }
+  {
+    Harness::Running w(h.db.url(), h.stage({"FAKE_YTDLP_STDOUT_FILE=" + bad}));
+    Queue q;
+    pqxx::work tx(*h.conn);
+    auto job = q.enqueue(tx, {"ingest", R"({"video_id":"yt:tdManualEn1","url":"x"})", {.max_attempts = 2}}).id;
+    tx.commit();
+    REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+    CHECK(h.status(job) == "dead");
+    CHECK_FALSE(h.last_error(job).empty());
+  }
+  {
+    Harness::Running w(h.db.url(), h.stage({"FAKE_YTDLP_HANG=1"}));
+    Queue q;
+    pqxx::work tx(*h.conn);
+    auto job = q.enqueue(tx, {"ingest", R"({"video_id":"yt:tdAutoRoll1","url":"x"})", {.max_attempts = 1}}).id;
+    tx.commit();
+    REQUIRE(td::test::eventually([&] { return h.finished(job); }, 30s));
+    CHECK(h.status(job) == "dead");
+    CHECK(h.last_error(job).find("timed out") != std::string::npos);
+  }
+  std::remove(bad.c_str());
+  pqxx::read_transaction tx(*h.conn);
+  CHECK_FALSE(td::store::get_video(tx, "yt:tdAutoRoll1").value_or(td::store::Video{}).metadata_missing);
+  CHECK_FALSE(td::store::get_transcript(tx, "yt:tdAutoRoll1"));
+}
+
+TEST_CASE("Ingest: two replicas racing on one video store one video and one set of jobs") {
+  Harness h;
+  Harness::Running a(h.db.url(), h.stage());
+  Harness::Running b(h.db.url(), h.stage());
+  // Two jobs for the same video without a dedup key, as two gateways
+  // enqueueing in the same instant before either committed could produce.
+  Queue q;
+  std::vector<int64_t> ids;
+  {
+    pqxx::work tx(*h.conn);
+    for (int i = 0; i < 2; ++i)
+      ids.push_back(q.enqueue(tx, {"ingest", R"({"video_id":"yt:tdAutoRoll1","url":"x","variants":["comprehensive","bullet-points"]})", {}}).id);
+    tx.commit();
+  }
+  REQUIRE(td::test::eventually([&] { return h.finished(ids[0]) && h.finished(ids[1]); }, 30s));
+  CHECK(h.status(ids[0]) == "done");
+  CHECK(h.status(ids[1]) == "done");
+  pqxx::read_transaction tx(*h.conn);
+  CHECK(tx.exec("SELECT count(*) FROM videos")[0][0].as<int>() == 1);
+  CHECK(tx.exec("SELECT count(*) FROM transcripts")[0][0].as<int>() == 1);
+  CHECK(tx.exec("SELECT count(*) FROM jobs WHERE kind = 'summarize'")[0][0].as<int>() == 2);
+  auto t = td::store::get_transcript(tx, "yt:tdAutoRoll1");
+  REQUIRE(t);
+  CHECK(t->source == "auto");
+}
