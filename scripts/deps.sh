@@ -4,11 +4,12 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates python3
+  build-essential cmake pkg-config git ca-certificates curl python3
   libpqxx-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libspdlog-dev libcxxopts-dev doctest-dev
   libespeak-ng-dev espeak-ng-data libmp3lame-dev libmpg123-dev libcld2-dev
   apertium apertium-eng-spa apertium-fr-es
   postgresql-15 postgresql-client-15
+  docker-compose
 )
 
 missing=()
