@@ -323,9 +323,12 @@ struct Worker::State {
         pqxx::work tx(*conn);
         int n = queue.heartbeat(tx, ids, opt.worker_id, opt.lease);
         tx.commit();
+        // Usually jobs that finished between reading `inflight` and the
+        // UPDATE; a job taken away (rescued, cancelled) is reported by its
+        // completion, which then finds it is no longer ours.
         if (n != static_cast<int>(ids.size()))
-          spdlog::warn("worker={} heartbeat: {} of {} job(s) in flight are no longer ours", opt.worker_id,
-                       ids.size() - n, ids.size());
+          spdlog::debug("worker={} heartbeat: {} of {} job(s) no longer running here", opt.worker_id,
+                        ids.size() - n, ids.size());
       } catch (const std::exception& e) {
         spdlog::warn("worker={} heartbeat failed: {}", opt.worker_id, one_line(e.what()));
         conn.reset();
