@@ -47,7 +47,8 @@ struct TtsRequest {
   std::optional<int64_t> reprocess_id;
 };
 
-// Each also records the requested variants on the video (creating its row).
+// enqueue_ingest also records the requested variants on the video (creating
+// its row); the others assume the video exists.
 queue::Enqueued enqueue_ingest(pqxx::transaction_base& tx, const queue::Queue& q, const IngestRequest& r);
 queue::Enqueued enqueue_summarize(pqxx::transaction_base& tx, const queue::Queue& q, const SummarizeRequest& r);
 queue::Enqueued enqueue_tts(pqxx::transaction_base& tx, const queue::Queue& q, const TtsRequest& r);

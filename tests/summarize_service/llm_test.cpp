@@ -1,0 +1,105 @@
+// The handler with an OpenAI-compatible provider first in the chain (a
+// loopback mock): what gets stored, and the guardrail record of the attempts.
+#include <doctest/doctest.h>
+
+#include "fixtures.h"
+#include "mock_llm.h"
+#include "store/summaries.h"
+#include "support/helpers.h"
+#include "summarize/extractive.h"
+#include "summarize/openai.h"
+
+using namespace td::summarize_test;
+using namespace std::chrono_literals;
+namespace sz = td::summarize;
+
+namespace {
+
+td::summarize_stage::Config openai_then_extractive(const MockLlm& mock) {
+  sz::OpenAiConfig oc;
+  oc.base_url = mock.base_url();
+  oc.model = "mock-model";
+  oc.timeout = 2s;
+  oc.max_attempts = 2;
+  oc.backoff = td::Backoff{10ms, 20ms, 0.0};
+  td::summarize_stage::Config cfg;
+  cfg.make_chain = [oc] {
+    auto openai = std::make_shared<sz::OpenAiSummarizer>(oc, [](std::chrono::milliseconds) {});
+    return sz::GuardrailChain({openai, std::make_shared<sz::ExtractiveSummarizer>()});
+  };
+  return cfg;
+}
+
+td::store::Summary run_one(const std::string& prefix, const std::string& vid, const MockLlm& mock) {
+  td::test::TestDatabase db(prefix);
+  auto c = td::test::migrated_connection(db.url());
+  add_video(*c, {vid, {"comprehensive"}, 12});
+  auto id = enqueue(*c, vid, "comprehensive");
+  Running r(db.url(), openai_then_extractive(mock));
+  REQUIRE(wait_idle(*c));
+  REQUIRE_MESSAGE(job_status(*c, id) == "done", job_error(*c, id));
+  CHECK(events(*c, "report-synced").size() == 1);
+  pqxx::read_transaction tx(*c);
+  auto s = td::store::current_summary(tx, vid, "comprehensive");
+  REQUIRE(s);
+  return *s;
+}
+
+}  // namespace
+
+TEST_CASE("LlmDown: 500s from the provider fall back to extractive; the record shows both attempts") {
+  MockLlm mock([](const std::string&, int, httplib::Response& res) {
+    res.status = 500;
+    res.set_content("upstream exploded", "text/plain");
+  });
+  auto s = run_one("sum_llm500", "yt:jjjjjjjjjjj", mock);
+  CHECK(mock.requests() == 2);  // max_attempts, no strict re-run after an error
+  CHECK(s.provider == "extractive");
+  auto& attempts = s.guardrail["attempts"];
+  REQUIRE(attempts.size() == 2);
+  CHECK(attempts[0]["summarizer"] == "openai");
+  CHECK(attempts[0]["ok"] == false);
+  CHECK(attempts[0]["reason"] == "llm_unavailable");
+  CHECK(attempts[0]["error"].get<std::string>().find("500") != std::string::npos);
+  CHECK(attempts[1]["summarizer"] == "extractive");
+  CHECK(attempts[1]["ok"] == true);
+  CHECK(s.guardrail["accepted"]["summarizer"] == "extractive");
+}
+
+TEST_CASE("LlmWrongLanguage: a French answer for an English video is re-run strictly, then replaced") {
+  const std::string french =
+      "Le prix des panneaux solaires a beaucoup baissé depuis dix ans et les batteries stockent l'énergie de midi "
+      "pour la soirée. Les éoliennes en mer produisent surtout en hiver, et le réseau a besoin de nouvelles lignes. ";
+  MockLlm mock([&](const std::string&, int, httplib::Response& res) {
+    std::string text;
+    while (text.size() < 1800) text += french;
+    MockLlm::answer(res, text);
+  });
+  auto s = run_one("sum_llmfr", "yt:kkkkkkkkkkk", mock);
+  CHECK(s.provider == "extractive");
+  CHECK(s.language == "en");
+  auto& attempts = s.guardrail["attempts"];
+  REQUIRE(attempts.size() == 3);
+  CHECK(attempts[0]["strict"] == false);
+  CHECK(attempts[1]["strict"] == true);
+  bool language_failed = false;
+  for (auto& f : attempts[1]["failed"]) language_failed = language_failed || f["check"] == "language";
+  CHECK(language_failed);
+}
+
+TEST_CASE("LlmGood: an acceptable answer is stored with provider, model and prompt version") {
+  // The provider answers with a text that meets the spec: the extractive
+  // summary of the same transcript, so the test does not hard-code prose.
+  td::test::TestDatabase scratch("sum_llmok_src");
+  auto sc = td::test::migrated_connection(scratch.url());
+  auto in = add_video(*sc, {"yt:lllllllllll", {"comprehensive"}, 12});
+  auto good = sz::ExtractiveSummarizer().summarize(in, td::parse_variant("comprehensive"), {}).text;
+  MockLlm mock([&](const std::string&, int, httplib::Response& res) { MockLlm::answer(res, good); });
+  auto s = run_one("sum_llmok", "yt:lllllllllll", mock);
+  CHECK(mock.requests() == 1);
+  CHECK(s.provider == "openai");
+  CHECK(s.model == "mock-model-1");
+  CHECK(s.prompt_version == "comprehensive.v1");
+  CHECK(s.text == sz::clean_model_text(good));
+  CHECK(s.guardrail["attempts"].size() == 1);
+}
