@@ -77,7 +77,7 @@ CREATE TABLE audio (
   created_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX audio_current ON audio (video_id, variant, id DESC);
-CREATE INDEX audio_by_hash ON audio (script_hash);
+CREATE INDEX audio_by_hash ON audio (video_id, script_hash);
 
 -- Metadata fetched from YouTube, kept METADATA_CACHE_TTL so a second request
 -- for the same video makes no outside call.

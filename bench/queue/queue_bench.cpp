@@ -166,6 +166,7 @@ void insert_finished(pqxx::connection& c, int m) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows appear as they are measured
   td::log::init("queue_bench");
   spdlog::set_level(spdlog::level::warn);
   cxxopts::Options opts("queue_bench", "Throughput and wakeup latency of the tubedigest job queue");

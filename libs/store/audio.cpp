@@ -18,11 +18,16 @@ INSERT INTO audio (video_id, variant, summary_revision, script_hash, engine, voi
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, $14::bigint, $15::bigint, $16::bigint)
 RETURNING id, extract(epoch FROM created_at)::float8)SQL"},
     {"td_audio_by_job", "SELECT " TD_AUDIO_COLUMNS " FROM audio WHERE job_id = $1"},
-    {"td_audio_by_hash", "SELECT " TD_AUDIO_COLUMNS " FROM audio WHERE script_hash = $1 ORDER BY id DESC LIMIT 1"},
+    {"td_audio_by_hash", "SELECT " TD_AUDIO_COLUMNS
+                         " FROM audio WHERE video_id = $1 AND script_hash = $2 ORDER BY id DESC LIMIT 1"},
     {"td_audio_current", "SELECT " TD_AUDIO_COLUMNS
                          " FROM audio WHERE video_id = $1 AND variant = $2 ORDER BY id DESC LIMIT 1"},
     {"td_audio_current_all",
      "SELECT DISTINCT ON (variant) " TD_AUDIO_COLUMNS " FROM audio WHERE video_id = $1 ORDER BY variant, id DESC"},
+    // DELETE /api/reports: the files of a video's rows, and whether any other row
+    // still points at a file (identical MP3s share one file).
+    {"td_audio_files_of_video", "SELECT DISTINCT path FROM audio WHERE video_id = $1 AND store = 'dir' AND path IS NOT NULL"},
+    {"td_audio_file_in_use", "SELECT EXISTS (SELECT 1 FROM audio WHERE store = 'dir' AND path = $1)"},
     // Bytes of a postgres row, following reused_from to the row that holds them.
     {"td_audio_data", "SELECT data FROM audio WHERE id = coalesce((SELECT reused_from FROM audio WHERE id = $1), $1)"},
 };
@@ -109,8 +114,9 @@ std::optional<AudioRecord> audio_by_job(pqxx::transaction_base& tx, int64_t job_
   return one(tx.exec_prepared("td_audio_by_job", job_id));
 }
 
-std::optional<AudioRecord> audio_by_hash(pqxx::transaction_base& tx, const std::string& script_hash) {
-  return one(tx.exec_prepared("td_audio_by_hash", script_hash));
+std::optional<AudioRecord> audio_by_hash(pqxx::transaction_base& tx, const std::string& video_id,
+                                         const std::string& script_hash) {
+  return one(tx.exec_prepared("td_audio_by_hash", video_id, script_hash));
 }
 
 std::optional<AudioRecord> current_audio(pqxx::transaction_base& tx, const std::string& video_id,
@@ -129,6 +135,16 @@ std::string load_postgres_audio(pqxx::transaction_base& tx, int64_t id) {
   if (rows.empty() || rows[0][0].is_null()) throw std::runtime_error("audio row " + std::to_string(id) + " has no bytes");
   pqxx::binarystring b(rows[0][0]);
   return b.str();
+}
+
+std::vector<std::string> audio_files_of_video(pqxx::transaction_base& tx, const std::string& video_id) {
+  std::vector<std::string> out;
+  for (const auto& r : tx.exec_prepared("td_audio_files_of_video", video_id)) out.push_back(r[0].as<std::string>());
+  return out;
+}
+
+bool audio_file_in_use(pqxx::transaction_base& tx, const std::string& path) {
+  return tx.exec_prepared("td_audio_file_in_use", path)[0][0].as<bool>();
 }
 
 }  // namespace td::store

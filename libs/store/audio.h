@@ -83,12 +83,21 @@ std::string load_audio(pqxx::transaction_base& tx, const AudioRecord& rec, const
 
 // The row a job already stored, if any (idempotent re-runs).
 std::optional<AudioRecord> audio_by_job(pqxx::transaction_base& tx, int64_t job_id);
-// The newest row with this script hash (reuse when regenerate_audio is false).
-std::optional<AudioRecord> audio_by_hash(pqxx::transaction_base& tx, const std::string& script_hash);
+// The newest row of this video with this script hash (reuse when
+// regenerate_audio is false). Only the same video's rows are reused: rows
+// share bytes, and deleting another video would take them away.
+std::optional<AudioRecord> audio_by_hash(pqxx::transaction_base& tx, const std::string& video_id,
+                                         const std::string& script_hash);
 std::optional<AudioRecord> current_audio(pqxx::transaction_base& tx, const std::string& video_id,
                                          const std::string& variant);
 // Newest row per variant of a video.
 std::vector<AudioRecord> current_audio_all(pqxx::transaction_base& tx, const std::string& video_id);
+
+// File names (under AUDIO_DIR) of a video's "dir" rows, and whether any row
+// still refers to a file; DELETE /api/reports removes a file only when no row
+// of another video shares it.
+std::vector<std::string> audio_files_of_video(pqxx::transaction_base& tx, const std::string& video_id);
+bool audio_file_in_use(pqxx::transaction_base& tx, const std::string& path);
 
 std::string sha256_hex(const std::string& bytes);
 

@@ -11,6 +11,9 @@ INSERT INTO transcripts (video_id, language, source, text, segments, word_count)
 VALUES ($1, $2, $3, $4, $5::jsonb, $6)
 ON CONFLICT (video_id) DO UPDATE SET language = excluded.language, source = excluded.source, text = excluded.text,
   segments = excluded.segments, word_count = excluded.word_count, created_at = now())SQL"},
+    // GET /api/metrics: the newest ingest (index transcripts_newest, schema/007).
+    {"td_transcript_newest",
+     "SELECT video_id, extract(epoch FROM created_at)::float8 FROM transcripts ORDER BY created_at DESC LIMIT 1"},
     {"td_transcript_get",
      "SELECT video_id, language, source, text, segments::text, word_count FROM transcripts WHERE video_id = $1"},
 };
@@ -44,6 +47,12 @@ std::optional<TranscriptRow> get_transcript(pqxx::transaction_base& tx, const st
   t.segments = nlohmann::json::parse(r[4].as<std::string>());
   t.word_count = r[5].as<int>();
   return t;
+}
+
+std::optional<NewestTranscript> newest_transcript(pqxx::transaction_base& tx) {
+  auto rows = tx.exec_prepared("td_transcript_newest");
+  if (rows.empty()) return std::nullopt;
+  return NewestTranscript{rows[0][0].as<std::string>(), from_epoch(rows[0][1].as<double>())};
 }
 
 }  // namespace td::store

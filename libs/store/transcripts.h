@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "common/clock.h"
+
 namespace td::store {
 
 struct TranscriptRow {
@@ -20,6 +22,13 @@ struct TranscriptRow {
 
 void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t);
 std::optional<TranscriptRow> get_transcript(pqxx::transaction_base& tx, const std::string& video_id);
+
+// The most recently stored transcript (the last finished ingest), if any.
+struct NewestTranscript {
+  std::string video_id;
+  Clock::time_point created_at{};
+};
+std::optional<NewestTranscript> newest_transcript(pqxx::transaction_base& tx);
 
 // Counts words the way reports do: runs of non-space characters.
 int count_words(const std::string& text);

@@ -1,0 +1,61 @@
+// The tts stage: a tts job's audio script -> an MP3 in the AudioStore, with
+// its events and metrics, in the job's completing transaction.
+//
+// One job, step by step:
+//   1. Read (short transaction): the current summary of the variant, its
+//      language and level; the engine's plan and the reuse hash of (script,
+//      engine, voice, rate). With regenerate_audio=false a stored MP3 with
+//      that hash is reused, and nothing is synthesized.
+//   2. Synthesize outside any transaction (seconds of CPU or HTTP). The row
+//      records the hash of what synthesize() returned, which differs from
+//      the plan when a FallbackEngine had espeak speak instead.
+//   3. Write (one transaction, ctx.complete_in): lock the video row, check
+//      the summary did not change meanwhile (if it did the job is requeued
+//      at once, attempt not counted, to speak the new one), store the row
+//      (AudioStore::put, or insert_reused_audio), counters and timings,
+//      finish a reprocess whose outputs are now all stored, then the events
+//      audio-ready, audio-synced (every requested audio variant has audio for
+//      its current summary revision), reprocess-complete.
+// A job that already stored its row (re-run after a lost lease) completes
+// without storing again; audio.job_id is UNIQUE besides.
+//
+// Failures: TtsEngine and load_script throw td::PermanentError for what can
+// never work (empty script, unknown variant, no voice); the worker sends the
+// job to dead and on_failure emits audio-sync-failed. Other errors retry.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "common/clock.h"
+#include "queue/queue.h"
+#include "store/audio.h"
+#include "tts/engine.h"
+#include "worker/worker.h"
+
+namespace td::tts_stage {
+
+class TtsStage {
+ public:
+  // `engine` must be safe to call from every worker slot at once (the
+  // espeak engine serializes its libespeak-ng calls itself).
+  TtsStage(std::shared_ptr<tts::TtsEngine> engine, std::shared_ptr<store::AudioStore> store,
+           const Clock* clock = nullptr);
+
+  void handle(worker::JobContext& ctx);
+  // worker::Options::on_failure.
+  void on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up);
+
+  // Installs handle() and on_failure() on a worker's options.
+  worker::Handler install(worker::Options& options);
+
+ private:
+  std::shared_ptr<tts::TtsEngine> engine_;
+  std::shared_ptr<store::AudioStore> store_;
+  const Clock* clock_;
+  SystemClock system_clock_;
+};
+
+}  // namespace td::tts_stage
