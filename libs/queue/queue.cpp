@@ -58,6 +58,10 @@ SELECT id FROM jobs WHERE dedup_key = $1 AND status IN )SQL" TD_PENDING R"SQL( L
     {"td_job_notify", "SELECT pg_notify($1, '')"},
 
     // The claim: an ordered range scan of jobs_claimable for one kind.
+    // The UPDATE finds the picked rows with id = ANY(ARRAY(...)), a primary
+    // key lookup: joined to the CTE instead, a generic plan (which cannot see
+    // that LIMIT is small) hashes the picked ids against a scan of the whole
+    // table, and claims slow down as the table grows.
     // (One kind per statement: with kind = ANY(array) the planner cannot use
     // the index order and would sort every waiting job of those kinds.)
     {"td_job_claim", R"SQL(
@@ -72,8 +76,7 @@ UPDATE jobs j
    SET status = 'running', attempts = j.attempts + 1, lease_owner = $2,
        lease_expires_at = coalesce($4::timestamptz, now()) + $5 * interval '1 millisecond',
        started_at = coalesce($4::timestamptz, now()), finished_at = NULL
-  FROM picked
- WHERE j.id = picked.id
+ WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
 RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.priority, j.subject,
           extract(epoch FROM j.created_at)::float8, extract(epoch FROM j.run_at)::float8)SQL"},
 
@@ -102,16 +105,20 @@ done AS (
      SET status = 'running', attempts = j.attempts + 1, lease_owner = $2,
          lease_expires_at = coalesce($4::timestamptz, now()) + $6 * interval '1 millisecond',
          started_at = coalesce($4::timestamptz, now()), finished_at = NULL
-    FROM picked
-   WHERE j.id = picked.id
+   WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
   RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.priority, j.subject,
             extract(epoch FROM j.created_at)::float8 AS created, extract(epoch FROM j.run_at)::float8 AS run
 )
 SELECT (SELECT count(*) FROM done), sync.v, c.* FROM sync LEFT JOIN claimed c ON true)SQL"},
 
+    // Skips rows locked right now (a slot completing them): a heartbeat never
+    // waits, so it cannot deadlock with a batch completion that locks the
+    // same rows in another order.
     {"td_job_heartbeat", R"SQL(
 UPDATE jobs SET lease_expires_at = coalesce($3::timestamptz, now()) + $4 * interval '1 millisecond'
- WHERE id = ANY($1::bigint[]) AND status = 'running' AND lease_owner = $2)SQL"},
+ WHERE id = ANY(ARRAY(
+   SELECT id FROM jobs WHERE id = ANY($1::bigint[]) AND status = 'running' AND lease_owner = $2
+      FOR UPDATE SKIP LOCKED)))SQL"},
 
     {"td_job_complete", R"SQL(
 UPDATE jobs SET status = 'done', finished_at = coalesce($3::timestamptz, now()), lease_expires_at = NULL
@@ -156,8 +163,7 @@ UPDATE jobs j
        last_error = 'lease expired: worker ' || coalesce(j.lease_owner, '?') || ' stopped heartbeating during attempt '
                     || j.attempts,
        lease_expires_at = NULL
-  FROM expired
- WHERE j.id = expired.id
+ WHERE j.id = ANY(ARRAY(SELECT id FROM expired))
 RETURNING j.id, j.kind, coalesce(j.lease_owner, ''), j.attempts, j.status = 'dead')SQL"},
 
     {"td_job_cancel", R"SQL(
