@@ -90,6 +90,13 @@ void Broker::set_replay_source(ReplaySource replay) {
   core_->replay = std::move(replay);
 }
 
+void Broker::start_after(int64_t id) {
+  auto& c = *core_;
+  std::lock_guard lk(c.mu);
+  c.last_published = std::max(c.last_published, id);
+  if (c.pending.empty()) c.last_flushed = std::max(c.last_flushed, id);
+}
+
 void Broker::publish(std::vector<Event> events) {
   if (events.empty()) return;
   std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.id < b.id; });

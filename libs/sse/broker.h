@@ -190,6 +190,13 @@ class Broker {
   // Set before serving (not synchronised with subscribe()).
   void set_replay_source(ReplaySource replay);
 
+  // The outbox position the reader starts after (its settled id at start).
+  // Call before serving: streams that subscribe before the first publish()
+  // then take it as their resume horizon H, so a client resuming with an
+  // older Last-Event-ID replays the events committed while no gateway was
+  // reading, instead of skipping them. Never moves the position back.
+  void start_after(int64_t id);
+
   // Events in id order. Ids at or below the highest already published are
   // ignored (a reader restarting from an older position cannot duplicate).
   void publish(std::vector<Event> events);

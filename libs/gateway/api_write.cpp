@@ -1,0 +1,176 @@
+// POST /api/submit and POST /api/reprocess.
+#include <spdlog/spdlog.h>
+
+#include "common/errors.h"
+#include "events/outbox.h"
+#include "events/types.h"
+#include "gateway/api.h"
+#include "gateway/db_pool.h"
+#include "gateway/report_cache.h"
+#include "httpserve/auth.h"
+#include "httpserve/routes.h"
+#include "metrics/metrics.h"
+#include "store/pipeline.h"
+#include "store/reprocess.h"
+#include "store/summaries.h"
+#include "store/videos.h"
+#include "variants/variants.h"
+#include "youtube/link.h"
+
+namespace td::gateway {
+
+namespace {
+
+constexpr size_t kMaxUrl = 2048;
+
+std::string string_field(const nlohmann::json& j, const char* name) {
+  const auto& v = j.at(name);
+  if (!v.is_string()) throw HttpError(400, std::string("'") + name + "' must be a string");
+  return v.get<std::string>();
+}
+
+// Canonical variant names from a JSON list (or a comma-separated string).
+// UnknownVariant's message lists the valid names.
+std::vector<std::string> variant_names(const nlohmann::json& v, const char* field) {
+  std::vector<Variant> parsed;
+  try {
+    if (v.is_string()) {
+      parsed = parse_variant_list(v.get<std::string>());
+    } else if (v.is_array()) {
+      std::vector<std::string> names;
+      for (const auto& item : v) {
+        if (!item.is_string()) throw HttpError(400, std::string("'") + field + "' must be a list of strings");
+        names.push_back(item.get<std::string>());
+      }
+      parsed = parse_variant_list(names);
+    } else {
+      throw HttpError(400, std::string("'") + field + "' must be a list of variant names");
+    }
+  } catch (const UnknownVariant& e) {
+    throw HttpError(400, e.what());
+  }
+  if (parsed.empty()) throw HttpError(400, std::string("'") + field + "' must name at least one variant; " + valid_variants_help());
+  std::vector<std::string> out;
+  for (const auto& p : parsed) out.push_back(p.name());
+  return out;
+}
+
+std::string video_key_from_link(const std::string& link) {
+  if (link.empty()) throw HttpError(400, "'url' must not be empty");
+  if (link.size() > kMaxUrl) throw HttpError(400, "'url' is longer than 2048 characters");
+  try {
+    return youtube::canonical_key(link);
+  } catch (const td::PermanentError& e) {
+    throw HttpError(400, e.what());
+  }
+}
+
+void submit(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const std::string& body) {
+  require_api_token(ctx, req);
+  auto j = parse_json_object(body);
+  reject_unknown_fields(j, {"url", "variants", "transcript"});
+  if (!j.contains("url") || j["url"].is_null()) throw HttpError(400, "'url' is required");
+  const std::string key = video_key_from_link(string_field(j, "url"));
+
+  std::vector<std::string> variants = ctx.options.default_variants;
+  if (j.contains("variants") && !j["variants"].is_null()) variants = variant_names(j["variants"], "variants");
+
+  std::optional<std::string> transcript;
+  if (j.contains("transcript") && !j["transcript"].is_null()) {
+    transcript = string_field(j, "transcript");
+    if (transcript->find_first_not_of(" \t\r\n") == std::string::npos)
+      throw HttpError(400, "'transcript' must not be empty (omit it to fetch the video's own)");
+  }
+
+  store::IngestRequest r{key, youtube::watch_url(key.substr(3)), variants, transcript};
+  queue::Enqueued e;
+  ctx.pool.run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    e = store::enqueue_ingest(tx, queue::Queue(), r);
+    tx.commit();
+  });
+  ctx.cache.invalidate(key);
+  spdlog::info("gateway: submit video={} job={} created={}", key, e.id, e.created);
+  send_json(res, 202, {{"video_id", key}, {"job_id", e.id}, {"created", e.created}, {"variants", variants}});
+}
+
+void reprocess(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const std::string& body) {
+  if (ctx.options.reprocess_token.empty())
+    throw HttpError(503, "reprocess disabled: set REPROCESS_AUTH_TOKEN");
+  // Always compare, also when the header is missing, so the answer takes
+  // the same time either way.
+  const std::string given = req.get_header_value("X-Reprocess-Token");
+  if (!httpserve::constant_time_equal(given, ctx.options.reprocess_token) || given.empty())
+    throw HttpError(403, "missing or invalid X-Reprocess-Token");
+
+  auto j = parse_json_object(body);
+  reject_unknown_fields(j, {"video_id", "url", "summary_types", "regenerate_audio"});
+  std::optional<std::string> key;
+  for (const char* f : {"video_id", "url"}) {
+    if (!j.contains(f) || j[f].is_null()) continue;
+    auto k = video_key_from_link(string_field(j, f));
+    if (key && *key != k) throw HttpError(400, "'video_id' and 'url' name different videos");
+    key = k;
+  }
+  if (!key) throw HttpError(400, "'video_id' or 'url' is required");
+  std::optional<std::vector<std::string>> asked;
+  if (j.contains("summary_types") && !j["summary_types"].is_null())
+    asked = variant_names(j["summary_types"], "summary_types");
+  bool regenerate_audio = false;
+  if (j.contains("regenerate_audio") && !j["regenerate_audio"].is_null()) {
+    if (!j["regenerate_audio"].is_boolean()) throw HttpError(400, "'regenerate_audio' must be true or false");
+    regenerate_audio = j["regenerate_audio"].get<bool>();
+  }
+
+  store::OpenedReprocess opened;
+  ctx.pool.run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    auto video = store::get_video(tx, *key);
+    if (!video) throw HttpError(404, "no such video: " + *key);
+    std::vector<std::string> variants;
+    if (asked) {
+      variants = *asked;
+    } else {
+      for (const auto& s : store::current_summaries(tx, *key)) variants.push_back(s.variant);
+      if (variants.empty()) variants = video->requested_variants;
+      if (variants.empty()) throw HttpError(400, "video " + *key + " has no variants yet; pass summary_types");
+    }
+    opened = store::open_reprocess(tx, *key, variants, regenerate_audio);
+    if (opened.created) {
+      store::add_requested_variants(tx, *key, video->url, variants);
+      queue::Queue q;
+      std::vector<int64_t> ids;
+      for (const auto& v : opened.request.variants)
+        ids.push_back(store::enqueue_summarize(tx, q, {*key, v, opened.request.id, regenerate_audio}).id);
+      store::set_reprocess_jobs(tx, opened.request.id, ids);
+      opened.request.job_ids = ids;
+      metrics::increment(tx, "reprocess_requested");
+      events::emit(tx, events::type::reprocess_scheduled, *key,
+                   {{"reprocess_id", opened.request.id},
+                    {"variants", opened.request.variants},
+                    {"job_ids", ids},
+                    {"regenerate_audio", regenerate_audio}});
+    }
+    tx.commit();
+  });
+  ctx.cache.invalidate(*key);
+  spdlog::info("gateway: reprocess video={} id={} created={}", *key, opened.request.id, opened.created);
+  send_json(res, 202,
+            {{"status", opened.created ? "scheduled" : "already_scheduled"},
+             {"reprocess_id", opened.request.id},
+             {"video_id", *key},
+             {"variants", opened.request.variants},
+             {"job_ids", opened.request.job_ids},
+             {"regenerate_audio", opened.request.regenerate_audio}});
+}
+
+}  // namespace
+
+void install_write_routes(httpserve::Router& r, ApiContext& ctx) {
+  r.post("/api/submit", guarded_body([&ctx](const httplib::Request& req, httplib::Response& res,
+                                            const std::string& body) { submit(ctx, req, res, body); }));
+  r.post("/api/reprocess", guarded_body([&ctx](const httplib::Request& req, httplib::Response& res,
+                                               const std::string& body) { reprocess(ctx, req, res, body); }));
+}
+
+}  // namespace td::gateway

@@ -1,0 +1,139 @@
+// GET /: the dashboard. One static page (HTML + plain JS, no build step)
+// compiled into the binary. It lists reports, submits links, plays audio and
+// keeps its cards current from /api/report-events (EventSource resumes with
+// Last-Event-ID by itself). Text from videos is only ever set through
+// textContent, never as HTML.
+#include "gateway/api.h"
+#include "httpserve/routes.h"
+
+namespace td::gateway {
+
+namespace {
+
+const char* kPage = R"HTML(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>tubedigest</title>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#222}
+h1{font-size:1.4rem;margin:.2rem 0 1rem} form,.bar{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center;margin-bottom:.8rem}
+input[type=text],input[type=password]{flex:1;min-width:12rem;padding:.4rem} button{padding:.4rem .8rem;cursor:pointer}
+.card{border:1px solid #ddd;border-radius:6px;padding:.7rem .9rem;margin:.6rem 0}
+.card h2{font-size:1.05rem;margin:0 0 .3rem} .muted{color:#777;font-size:.85rem}
+.badge{display:inline-block;font-size:.75rem;border-radius:3px;padding:0 .35rem;margin:0 .25rem .25rem 0;background:#eef}
+.badge.done{background:#dfd} .badge.dead{background:#fdd} .badge.running{background:#ffd}
+.variant{margin:.5rem 0;padding-top:.4rem;border-top:1px dashed #eee} .variant pre{white-space:pre-wrap;font:inherit;margin:.3rem 0}
+#status{font-size:.8rem} #msg{color:#a00}
+</style></head><body>
+<h1>tubedigest <span id="status" class="muted">connecting…</span></h1>
+<form id="submit">
+  <input type="text" id="url" placeholder="YouTube link" required>
+  <label><input type="checkbox" name="v" value="comprehensive" checked>comprehensive</label>
+  <label><input type="checkbox" name="v" value="bullet-points" checked>bullet-points</label>
+  <label><input type="checkbox" name="v" value="key-insights" checked>key-insights</label>
+  <label><input type="checkbox" name="v" value="audio" checked>audio</label>
+  <label><input type="checkbox" name="v" value="audio-fr">audio-fr</label>
+  <label><input type="checkbox" name="v" value="audio-es">audio-es</label>
+  <button>Submit</button>
+</form>
+<div class="bar"><input type="text" id="q" placeholder="Search title, channel or id">
+  <input type="password" id="token" placeholder="API token (if set)" style="flex:0 1 12rem"></div>
+<div id="msg"></div><div id="list"></div><button id="more" hidden>More</button>
+<script>
+"use strict";
+const $ = s => document.querySelector(s);
+const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; };
+let cursor = null;
+$("#token").value = localStorage.getItem("tdToken") || "";
+$("#token").onchange = () => localStorage.setItem("tdToken", $("#token").value);
+function headers() { const h = {"Content-Type": "application/json"}; const t = $("#token").value; if (t) h.Authorization = "Bearer " + t; return h; }
+function say(text) { $("#msg").textContent = text || ""; }
+
+function card(r) {
+  const c = el("div", "card"); c.id = "card-" + r.video_id;
+  const v = r.video || {};
+  c.append(el("h2", null, v.title || r.video_id));
+  c.append(el("div", "muted", [r.video_id, v.channel, r.updated_at].filter(Boolean).join(" · ")));
+  const b = el("div");
+  for (const [st, n] of Object.entries(r.job_counts || {})) b.append(el("span", "badge " + st, st + ": " + n));
+  for (const s of (r.summary || {}).variants || []) b.append(el("span", "badge done", s.variant + " r" + s.revision));
+  c.append(b);
+  const details = el("div"); const open = el("button", null, "Show");
+  open.onclick = async () => {
+    if (details.childElementCount) { details.replaceChildren(); open.textContent = "Show"; return; }
+    const res = await fetch("/api/reports/" + encodeURIComponent(r.video_id)); if (!res.ok) return say("report: " + res.status);
+    const full = await res.json();
+    for (const s of full.summary.variants) {
+      const d = el("div", "variant"); d.append(el("strong", null, s.variant), el("span", "muted", "  revision " + s.revision + ", " + s.word_count + " words"));
+      if (s.audio_url) { const a = el("audio"); a.controls = true; a.preload = "none"; a.src = s.audio_url; d.append(el("br"), a); }
+      d.append(el("pre", null, s.text)); details.append(d);
+    }
+    open.textContent = "Hide";
+  };
+  const del = el("button", null, "Delete");
+  del.onclick = async () => {
+    if (!confirm("Delete " + r.video_id + "?")) return;
+    const res = await fetch("/api/reports/" + encodeURIComponent(r.video_id), {method: "DELETE", headers: headers()});
+    if (!res.ok) say("delete: " + ((await res.json()).error || res.status));
+  };
+  c.append(open, " ", del, details);
+  return c;
+}
+
+async function load(reset) {
+  if (reset) { cursor = null; $("#list").replaceChildren(); }
+  const p = new URLSearchParams({limit: "20"}); if ($("#q").value) p.set("q", $("#q").value); if (cursor) p.set("cursor", cursor);
+  const res = await fetch("/api/reports?" + p); if (!res.ok) return say("list: " + res.status);
+  const page = await res.json();
+  for (const r of page.items) $("#list").append(card(r));
+  cursor = page.next_cursor; $("#more").hidden = !cursor;
+}
+
+async function refresh(id) {
+  const old = document.getElementById("card-" + id);
+  const res = await fetch("/api/reports/" + encodeURIComponent(id));
+  if (res.status === 404) { if (old) old.remove(); return; }
+  if (!res.ok) return;
+  const p = new URLSearchParams({q: id, limit: "1"});
+  const page = await (await fetch("/api/reports?" + p)).json();
+  if (!page.items.length) return;
+  const fresh = card(page.items[0]);
+  if (old) old.replaceWith(fresh); else $("#list").prepend(fresh);
+}
+
+$("#submit").onsubmit = async e => {
+  e.preventDefault(); say("");
+  const variants = [...document.querySelectorAll("input[name=v]:checked")].map(i => i.value);
+  const res = await fetch("/api/submit", {method: "POST", headers: headers(), body: JSON.stringify({url: $("#url").value, variants})});
+  const body = await res.json();
+  if (!res.ok) return say(body.error || res.status);
+  $("#url").value = ""; refresh(body.video_id);
+};
+$("#q").oninput = () => { clearTimeout(window.qt); window.qt = setTimeout(() => load(true), 250); };
+$("#more").onclick = () => load(false);
+
+const es = new EventSource("/api/report-events");
+const types = ["report-updated","report-synced","report-sync-error","report-sync-failed","audio-ready","audio-synced",
+  "audio-sync-error","audio-sync-failed","reprocess-scheduled","reprocess-requested","reprocess-complete","reprocess-error","report-deleted"];
+for (const t of types) es.addEventListener(t, m => {
+  const d = JSON.parse(m.data); $("#status").textContent = "live · " + t + " " + (d.video_id || "");
+  if (!d.video_id) return;
+  if (t === "report-deleted") { const c = document.getElementById("card-" + d.video_id); if (c) c.remove(); } else refresh(d.video_id);
+});
+es.addEventListener("reset", () => load(true));
+es.onopen = () => { $("#status").textContent = "live"; };
+es.onerror = () => { $("#status").textContent = "reconnecting…"; };
+load(true);
+</script></body></html>
+)HTML";
+
+}  // namespace
+
+void install_dashboard(httpserve::Router& r) {
+  r.get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(kPage, "text/html; charset=utf-8");
+  });
+}
+
+}  // namespace td::gateway

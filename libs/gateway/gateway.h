@@ -1,0 +1,77 @@
+// The gateway: one httplib::Server with the API, the SSE stream and the
+// dashboard, a Postgres pool, the report cache and the outbox reader. It
+// holds no state beyond caches, so N replicas behind a proxy act as one.
+//
+// Threads (issue 7 "size the pool on purpose"): an ElasticThreadPool keeps
+// GATEWAY_THREADS workers for API connections and may grow by
+// SSE_MAX_CLIENTS + 16 for event streams (each open stream holds a thread
+// in cpp-httplib 0.11); the broker refuses streams past its cap with 503
+// before the pool is exhausted, so streams never take the API's threads.
+// Read and write timeouts (GATEWAY_READ_TIMEOUT / GATEWAY_WRITE_TIMEOUT, 5 s)
+// bound how long a slow client holds a thread; idle keep-alive connections
+// close after GATEWAY_KEEPALIVE_TIMEOUT.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+
+#include "gateway/options.h"
+
+namespace td::sse {
+class Broker;
+}
+namespace td::httpserve {
+class Router;
+}
+
+namespace td::gateway {
+
+class ConnectionPool;
+class ReportCache;
+class MetricsView;
+class OutboxFeed;
+struct ApiContext;
+
+class Gateway {
+ public:
+  explicit Gateway(Options options);
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  // Binds host:port (port 0: any free port); returns the port. Throws
+  // std::runtime_error when the address cannot be bound.
+  int bind(const std::string& host, int port);
+  // Positions the outbox reader, then serves on a thread of its own.
+  void start();
+  // Ends event streams, stops serving, stops the reader. Idempotent.
+  void stop();
+  bool running() const;
+  int port() const { return port_; }
+
+  const Options& options() const { return opt_; }
+  sse::Broker& broker() { return *broker_; }
+  ReportCache& cache() { return *cache_; }
+  ConnectionPool& pool() { return *pool_; }
+  OutboxFeed& feed() { return *feed_; }
+
+ private:
+  Options opt_;
+  std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<ReportCache> cache_;
+  std::unique_ptr<MetricsView> metrics_;
+  std::unique_ptr<sse::Broker> broker_;
+  std::unique_ptr<OutboxFeed> feed_;
+  std::unique_ptr<ApiContext> ctx_;
+  httplib::Server svr_;
+  std::unique_ptr<httpserve::Router> router_;
+  std::thread listener_;
+  int port_ = 0;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace td::gateway

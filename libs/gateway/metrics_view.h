@@ -1,0 +1,73 @@
+// GET /api/metrics (JSON) and GET /metrics (Prometheus text 0.0.4): one
+// snapshot of the shared metrics tables, the queue and the newest ingest,
+// rendered both ways.
+//
+// Cost: a snapshot is four small statements (metric shard sums, the queue's
+// per-kind counts over its partial indexes, one gauge scan, the newest
+// transcript by index), none of which reads finished jobs, so it stays cheap
+// with a million rows in `jobs`. It is still kept for `ttl` (METRICS_CACHE_TTL,
+// 1 s) so a scraper storm or a dashboard per user costs one query set per
+// second per replica; concurrent requests for an expired snapshot wait for
+// one refresh rather than each running it.
+//
+// JSON keys (a contract, issue 7):
+//   counters {name: n} (every contract counter, 0 when never bumped, plus any
+//   other stored counter), sse_clients_current, timings {ingest, summarize, tts,
+//   queue_wait: {count, p50, p95, max}} in seconds, queues {kind: {queued,
+//   retrying, running, dead, oldest_queued_age_s}} (ingest, summarize, tts
+//   always present), last_ingest_at / last_ingest_video (null before the
+//   first ingest), generated_at.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.h"
+#include "metrics/metrics.h"
+#include "queue/queue.h"
+
+namespace td::gateway {
+
+class ConnectionPool;
+
+struct MetricsData {
+  metrics::Snapshot snapshot;
+  std::vector<queue::KindStats> queues;
+  std::optional<std::string> last_ingest_video;
+  std::optional<Clock::time_point> last_ingest_at;
+  Clock::time_point generated_at{};
+};
+
+// The counter names issue 7 lists; always present in the JSON.
+const std::vector<std::string>& contract_counters();
+
+nlohmann::json metrics_json(const MetricsData& d);
+std::string metrics_prometheus(const MetricsData& d);
+
+class MetricsView {
+ public:
+  MetricsView(ConnectionPool& pool, std::chrono::milliseconds ttl);
+
+  struct Rendered {
+    std::string json;
+    std::string prometheus;
+  };
+  // Throws DatabaseUnavailable when it cannot refresh.
+  std::shared_ptr<const Rendered> get();
+
+ private:
+  ConnectionPool& pool_;
+  const std::chrono::milliseconds ttl_;
+  std::mutex refresh_mu_;  // one refresh at a time
+  std::mutex mu_;
+  std::shared_ptr<const Rendered> current_;
+  std::chrono::steady_clock::time_point expires_{};
+};
+
+}  // namespace td::gateway

@@ -1,0 +1,82 @@
+#include "fixture.h"
+
+#include <atomic>
+
+#include "store/audio.h"
+#include "store/summaries.h"
+#include "store/transcripts.h"
+#include "store/videos.h"
+#include "tts/espeak_engine.h"
+
+namespace td::test {
+
+gateway::Options gateway_options(const std::string& url) {
+  static std::atomic<int> n{0};
+  gateway::Options o;
+  o.database_url = url;
+  o.threads = 8;
+  o.db_pool = 4;
+  o.default_variants = {"comprehensive", "audio"};
+  o.outbox_poll = std::chrono::milliseconds(200);
+  o.sse_metrics_interval = std::chrono::milliseconds(200);
+  o.metrics_cache_ttl = std::chrono::milliseconds(0);
+  o.instance_id = "test-gateway-" + std::to_string(++n);
+  o.sse.batch_window = std::chrono::milliseconds(50);
+  o.sse.max_clients = 50;
+  return o;
+}
+
+void seed_report(pqxx::connection& c, const std::string& video_id, const std::vector<std::string>& variants,
+                 const std::string& mp3) {
+  pqxx::work tx(c);
+  store::Video v;
+  v.id = video_id;
+  v.url = "https://www.youtube.com/watch?v=" + video_id.substr(3);
+  v.title = "Seeded " + video_id;
+  v.channel = "Test Channel";
+  v.metadata = {{"title", *v.title}, {"channel", *v.channel}, {"duration", 600}};
+  v.requested_variants = variants;
+  store::upsert_video(tx, v);
+  store::TranscriptRow t;
+  t.video_id = video_id;
+  t.language = "en";
+  t.source = "user";
+  t.text = "a transcript of a video about testing gateways";
+  store::upsert_transcript(tx, t);
+  for (const auto& name : variants) {
+    store::Summary s;
+    s.video_id = video_id;
+    s.variant = name;
+    s.text = "Summary " + name + " of " + video_id + ".";
+    s.language = "en";
+    s.word_count = 4;
+    s.provider = "test";
+    auto stored = store::insert_summary_once(tx, s).summary;
+    if (name.rfind("audio", 0) == 0 && !mp3.empty()) {
+      store::AudioRecord a;
+      a.video_id = video_id;
+      a.variant = name;
+      a.summary_revision = stored.revision;
+      a.script_hash = store::sha256_hex(name + video_id);
+      a.engine = "espeak";
+      a.duration_s = 1.5;
+      store::PostgresAudioStore().put(tx, a, mp3);
+    }
+  }
+  tx.commit();
+}
+
+const std::string& sample_mp3() {
+  static const std::string bytes = [] {
+    tts::EspeakEngine engine{tts::EspeakOptions{}};
+    return engine.synthesize("Hello from the gateway test. This is a short sentence.", tts::SpeechRequest("en")).bytes;
+  }();
+  return bytes;
+}
+
+int64_t count_rows(pqxx::connection& c, const std::string& sql) {
+  pqxx::read_transaction tx(c);
+  return tx.exec1(sql)[0].as<int64_t>();
+}
+
+}  // namespace td::test
