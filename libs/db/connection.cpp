@@ -2,12 +2,22 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <thread>
 
 namespace td::db {
 
+std::string with_connect_timeout(const std::string& url) {
+  // Without it libpq waits for the kernel (minutes) on a host that drops
+  // packets, holding a request thread or a worker slot all that time.
+  if (url.find("connect_timeout") != std::string::npos || std::getenv("PGCONNECT_TIMEOUT")) return url;
+  bool uri = url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
+  if (!uri) return url.empty() ? "connect_timeout=10" : url + " connect_timeout=10";
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
+}
+
 std::unique_ptr<Connection> connect(const std::string& url) {
-  return std::make_unique<Connection>(url);
+  return std::make_unique<Connection>(with_connect_timeout(url));
 }
 
 std::unique_ptr<Connection> connect_with_retry(const std::string& url, const std::string& who,

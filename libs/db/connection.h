@@ -15,7 +15,9 @@ namespace td::db {
 using Connection = pqxx::connection;
 
 // One connection; throws pqxx::broken_connection when the server is not there.
+// A connect timeout of 10 s is added unless the URL or PGCONNECT_TIMEOUT sets one.
 std::unique_ptr<Connection> connect(const std::string& url);
+std::string with_connect_timeout(const std::string& url);
 
 // Connects, retrying with capped exponential backoff (logging attempt and
 // delay) until it succeeds or `stopping()` returns true, in which case it

@@ -1,5 +1,7 @@
 #include "sse/frame.h"
 
+#include "common/time_format.h"
+
 #include <algorithm>
 #include <ctime>
 #include <map>
@@ -37,22 +39,7 @@ std::string frame_bytes(const std::string& type, const nlohmann::json& payload) 
 std::string plural(const std::string& k) { return k + "s"; }
 }  // namespace
 
-std::string format_time(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  int rem = static_cast<int>(ms % 1000);
-  if (rem < 0) {
-    rem += 1000;
-    secs -= 1;
-  }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rem);
-  return buf;
-}
+std::string format_time(std::chrono::system_clock::time_point t) { return td::iso8601(t); }
 
 std::string safe_event_name(const std::string& type) {
   std::string out = type.empty() ? "message" : type;

@@ -1,6 +1,5 @@
 #include "store/report.h"
 
-#include <ctime>
 
 #include "queue/queue.h"
 #include "store/audio.h"
@@ -10,16 +9,6 @@
 
 namespace td::store {
 
-std::string iso8601(Clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
-}
 
 std::optional<nlohmann::json> build_report(pqxx::transaction_base& tx, const std::string& video_id,
                                            const ReportOptions& options) {

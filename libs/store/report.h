@@ -20,6 +20,7 @@
 #include <pqxx/pqxx>
 
 #include "common/clock.h"
+#include "common/time_format.h"
 
 namespace td::store {
 
@@ -31,7 +32,6 @@ struct ReportOptions {
 std::optional<nlohmann::json> build_report(pqxx::transaction_base& tx, const std::string& video_id,
                                            const ReportOptions& options = {});
 
-// "2026-11-26T12:00:00.123Z"
-std::string iso8601(Clock::time_point t);
+using td::iso8601;  // reports format every time with it
 
 }  // namespace td::store

@@ -1,5 +1,7 @@
 #include "youtube/data_api_source.h"
 
+#include "common/time_format.h"
+
 #include <cstdint>
 #include <ctime>
 #include <map>
@@ -78,14 +80,6 @@ std::string best_thumbnail(const json& snippet) {
   return "";
 }
 
-std::string format_time(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 VideoMetadata map_item(const json& item, const std::string& id) {
   VideoMetadata m;
@@ -147,7 +141,7 @@ std::optional<std::chrono::system_clock::time_point> DataApiSource::quota_blocke
 VideoMetadata DataApiSource::fetch(const std::string& id) {
   if (!is_valid_video_id(id)) throw td::PermanentError("bad_link", "not a YouTube video id: '" + id.substr(0, 40) + "'");
   if (auto until = quota_blocked_until()) {
-    throw QuotaExceeded("YouTube Data API quota is spent until " + format_time(*until), *until);
+    throw QuotaExceeded("YouTube Data API quota is spent until " + td::iso8601(*until), *until);
   }
   td::http::Request req;
   req.url = td::http::join_url(config_.base, "videos") + "?part=snippet,contentDetails,statistics&id=" + id +
@@ -185,9 +179,9 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
     }
     if (first) {
       spdlog::warn("YouTube Data API quota exceeded; not calling it again until {} (midnight Pacific); yt-dlp continues",
-                   format_time(reset));
+                   td::iso8601(reset));
     }
-    throw QuotaExceeded(what + ": quota exceeded until " + format_time(reset), reset);
+    throw QuotaExceeded(what + ": quota exceeded until " + td::iso8601(reset), reset);
   }
   if (resp.retryable() || reason == "rateLimitExceeded" || reason == "userRateLimitExceeded") {
     throw td::TransientError("data_api_failed", what + ": " + resp.describe());

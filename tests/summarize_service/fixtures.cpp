@@ -103,17 +103,6 @@ bool summarize_idle(pqxx::connection& c) {
 
 bool wait_idle(pqxx::connection& c) { return test::eventually([&] { return summarize_idle(c); }, 60s); }
 
-int64_t counter(pqxx::connection& c, const std::string& name) {
-  pqxx::read_transaction tx(c);
-  return metrics::snapshot(tx).counter(name);
-}
-
-int64_t histogram_count(pqxx::connection& c, const std::string& name) {
-  pqxx::read_transaction tx(c);
-  auto s = metrics::snapshot(tx);
-  auto it = s.histograms.find(name);
-  return it == s.histograms.end() ? 0 : it->second.count;
-}
 
 summarize_stage::Config extractive_config() { return summarize_stage::config_from("extractive", "auto"); }
 

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "support/helpers.h"
 #include "summarize/stage.h"
 #include "summarize/summarizer.h"
 #include "support/pg.h"
@@ -52,8 +53,8 @@ std::string job_error(pqxx::connection& c, int64_t id);
 // True once no summarize job is queued, running or waiting for a retry.
 bool summarize_idle(pqxx::connection& c);
 bool wait_idle(pqxx::connection& c);
-int64_t counter(pqxx::connection& c, const std::string& name);
-int64_t histogram_count(pqxx::connection& c, const std::string& name);
+using td::test::counter;
+using td::test::histogram_count;
 int64_t count(pqxx::connection& c, const std::string& sql);
 
 // Runs a Worker with the summarize handler on a thread; stops it on destruction.

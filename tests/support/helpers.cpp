@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "db/migrate.h"
+#include "metrics/metrics.h"
 #include "store/statements.h"
 
 extern char** environ;
@@ -20,6 +21,18 @@ std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url) {
   store::prepare(*conn);  // the store's statements, with the queue's, events' and metrics'
 
   return conn;
+}
+
+int64_t counter(pqxx::connection& c, const std::string& name) {
+  pqxx::read_transaction tx(c);
+  return td::metrics::snapshot(tx).counter(name);
+}
+
+int64_t histogram_count(pqxx::connection& c, const std::string& name) {
+  pqxx::read_transaction tx(c);
+  auto s = td::metrics::snapshot(tx);
+  auto it = s.histograms.find(name);
+  return it == s.histograms.end() ? 0 : it->second.count;
 }
 
 bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {

@@ -17,6 +17,10 @@ namespace td::test {
 // libs/store (and the queue, events and metrics) prepared.
 std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url);
 
+// The shared metrics (libs/metrics) as every replica sees them.
+int64_t counter(pqxx::connection& c, const std::string& name);
+int64_t histogram_count(pqxx::connection& c, const std::string& name);
+
 // Polls `cond` every 10 ms until it holds or `timeout` passes.
 bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 

@@ -111,17 +111,6 @@ std::vector<EventRow> events(pqxx::connection& c) {
   return out;
 }
 
-int64_t counter(pqxx::connection& c, const std::string& name) {
-  pqxx::read_transaction tx(c);
-  return metrics::snapshot(tx).counter(name);
-}
-
-int64_t histogram_count(pqxx::connection& c, const std::string& name) {
-  pqxx::read_transaction tx(c);
-  auto s = metrics::snapshot(tx);
-  auto it = s.histograms.find(name);
-  return it == s.histograms.end() ? 0 : it->second.count;
-}
 
 std::vector<store::AudioRecord> audio_rows(pqxx::connection& c, const std::string& video_id) {
   pqxx::read_transaction tx(c);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "support/helpers.h"
 #include "store/audio.h"
 #include "store/pipeline.h"
 #include "tts/engine.h"
@@ -70,8 +71,8 @@ struct EventRow {
   nlohmann::json data;
 };
 std::vector<EventRow> events(pqxx::connection& c);
-int64_t counter(pqxx::connection& c, const std::string& name);
-int64_t histogram_count(pqxx::connection& c, const std::string& name);
+using td::test::counter;
+using td::test::histogram_count;
 std::vector<store::AudioRecord> audio_rows(pqxx::connection& c, const std::string& video_id);
 std::string load(pqxx::connection& c, const store::AudioRecord& rec, const std::string& audio_dir = "");
 
