@@ -2,13 +2,21 @@
 # Installs what is missing, builds, starts a throwaway PostgreSQL on a free
 # loopback port, runs every test with ctest, and removes the cluster even
 # when tests fail. Arguments go to ctest (e.g. scripts/test.sh -R queue).
+#   SANITIZE=address,undefined scripts/test.sh   builds into build-sanitize/
+#                                                with those sanitizers first
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 source scripts/lib/pg.sh
 
 scripts/deps.sh
-scripts/build.sh
+build_dir=build
+if [[ -n "${SANITIZE:-}" ]]; then
+  build_dir=build-sanitize
+  BUILD_DIR=$build_dir CMAKE_BUILD_TYPE=RelWithDebInfo scripts/build.sh -DTUBEDIGEST_SANITIZE="$SANITIZE"
+else
+  scripts/build.sh
+fi
 
 data=$(mktemp -d /tmp/tubedigest-test-pg.XXXXXX)
 chmod 755 "$data"
@@ -27,5 +35,5 @@ export TUBEDIGEST_TEST_DATABASE_URL="postgresql://tubedigest@127.0.0.1:$port/pos
 export TUBEDIGEST_TEST_PGDATA="$data/cluster"
 echo "test: PostgreSQL on 127.0.0.1:$port (data in $data)"
 
-cd build
+cd "$build_dir"
 ctest --output-on-failure -j 2 "$@"
