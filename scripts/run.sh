@@ -25,7 +25,7 @@ if ! command -v yt-dlp >/dev/null 2>&1 && [[ -z "${YTDLP_PATH:-}" ]]; then
   echo "run: installing yt-dlp (Debian's; see README about using a current one)" >&2
   sudo=()
   [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq yt-dlp >/dev/null || true
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq yt-dlp >/dev/null 2>&1 || true
 fi
 scripts/build.sh
 

@@ -11,7 +11,7 @@ INSERT INTO transcripts (video_id, language, source, text, segments, word_count)
 VALUES ($1, $2, $3, $4, $5::jsonb, $6)
 ON CONFLICT (video_id) DO UPDATE SET language = excluded.language, source = excluded.source, text = excluded.text,
   segments = excluded.segments, word_count = excluded.word_count, created_at = now())SQL"},
-    // GET /api/metrics: the newest ingest (index transcripts_newest, schema/007).
+    // GET /api/metrics: the newest ingest (index transcripts_newest, schema/005).
     {"td_transcript_newest",
      "SELECT video_id, extract(epoch FROM created_at)::float8 FROM transcripts ORDER BY created_at DESC LIMIT 1"},
     {"td_transcript_get",

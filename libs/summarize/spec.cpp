@@ -117,9 +117,17 @@ Target target_for(const VariantSpec& spec, const Variant& variant, int duration_
     t.words.max = std::min(t.words.max, std::max(usable, 30));
     t.words.min = std::min(t.words.min, std::max(10, usable / 3));
     if (spec.min_items > 0) {
-      t.min_items = std::max(2, static_cast<int>(std::floor(spec.min_items * scale)));
-      t.min_items = std::min(t.min_items, spec.min_items);
-      t.target_items = std::max(t.min_items, static_cast<int>(std::round(band.target_items * scale)));
+      // As many items as the shrunken word budget holds: a typical bullet is
+      // about 14 words (at most 18), an insight with its headline about 30,
+      // and a bottom line takes one more bullet's worth. Scaling the count
+      // by words alone asked a 270-word speech for 8 bullets in 89 words.
+      int per_item = spec.max_item_words > 0 ? 14 : 30;
+      int reserve = spec.bottom_line ? 16 : 0;
+      int fits = std::max(1, (t.words.max - reserve) / per_item);
+      t.min_items = std::max(1, static_cast<int>(std::floor(spec.min_items * scale)));
+      t.min_items = std::min({t.min_items, spec.min_items, fits});
+      t.target_items = std::clamp(static_cast<int>(std::round(band.target_items * scale)), t.min_items,
+                                  std::max(t.min_items, fits));
     }
   }
   return t;

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "common/errors.h"
 #include "summarize/extractive.h"
@@ -149,4 +152,34 @@ TEST_CASE("extractive: all text variants of a 1-hour transcript take well under 
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   MESSAGE("three text variants of 1 hour: " << ms << " ms");
   CHECK(ms < 1000);
+}
+
+// A real speech, not generated: long sentences joined by dashes, 272 words,
+// under two minutes spoken. (Public domain: Lincoln, 1863.)
+TEST_CASE("extractive: real short speeches meet every variant's spec (short_source), never fail") {
+  std::ifstream in_file(std::string(std::getenv("TUBEDIGEST_SOURCE_DIR") ? std::getenv("TUBEDIGEST_SOURCE_DIR") : ".") +
+                        "/tests/summarize/gettysburg.txt");
+  REQUIRE(in_file);
+  std::stringstream ss;
+  ss << in_file.rdbuf();
+  const std::string speech = ss.str();
+  const std::string tiny =
+      "Thank you all for coming tonight. We built this library together over ten long years. "
+      "It will stay open every day of the week, and it belongs to every one of you.";
+  for (const std::string& text : {speech, tiny}) {
+    SummaryInput in;
+    in.text = text;
+    in.segments = {{0, text}};
+    in.duration_seconds = 130;
+    in.transcript_language = "en";
+    ExtractiveSummarizer ex;
+    for (const char* name : kTextVariants) {
+      auto v = td::parse_variant(name);
+      auto out = ex.summarize(in, v, {});
+      auto failures = check_against_spec(in, v, out, "en");
+      CHECK_MESSAGE(failures.empty(), name << " from " << count_words(text) << " words: " << describe(failures) << "\n"
+                                           << out.text);
+      CHECK(std::find(out.flags.begin(), out.flags.end(), "short_source") != out.flags.end());
+    }
+  }
 }
