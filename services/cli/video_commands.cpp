@@ -169,8 +169,11 @@ int report_command(const Args& args) {
     return 0;
   }
   const auto& v = (*report)["video"];
-  std::printf("%s  %s\n", video_id.c_str(), v.value("title", std::string("(no title)")).c_str());
-  if (v.contains("channel") && v["channel"].is_string()) std::printf("channel: %s\n", v["channel"].get<std::string>().c_str());
+  auto text = [&](const char* key) {
+    return v.contains(key) && v[key].is_string() ? v[key].get<std::string>() : std::string();
+  };
+  std::printf("%s  %s\n", video_id.c_str(), text("title").empty() ? "(no title)" : text("title").c_str());
+  if (!text("channel").empty()) std::printf("channel: %s\n", text("channel").c_str());
   if (v.contains("duration_s") && v["duration_s"].is_number())
     std::printf("duration: %s\n", duration_text(v["duration_s"].get<double>()).c_str());
   if ((*report)["metadata_missing"].get<bool>()) std::printf("metadata: missing (YouTube could not be asked)\n");

@@ -10,6 +10,7 @@
 #include "events/types.h"
 #include "metrics/metrics.h"
 #include "store/audio.h"
+#include "summarize/language.h"
 #include "store/metadata_cache.h"
 #include "store/pauses.h"
 #include "store/pipeline.h"
@@ -157,6 +158,8 @@ void Stage::handle(worker::JobContext& ctx) {
   row.video_id = key;
   if (!transcript.language.empty()) row.language = transcript.language;
   else if (!meta.language.empty()) row.language = meta.language;
+  else if (auto d = summarize::detect_language(transcript.text); d.reliable && !d.code.empty())
+    row.language = d.code;  // a pasted transcript of a video YouTube could not tell us about
   row.source = transcript.source;
   row.text = transcript.text;
   row.segments = segments_json(transcript);

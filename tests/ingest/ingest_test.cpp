@@ -244,8 +244,10 @@ TEST_CASE("Ingest: a user transcript needs no captions and survives missing meta
   Harness h;
   Harness::Running w(h.db.url(), h.stage());
   auto job = h.submit("yt:abcdefghijk", {"key-insights"},
-                      std::string("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nFirst we talk about soil.\n\n"
-                                  "00:00:04.000 --> 00:00:09.000\nThen about water and roots.\n"));
+                      std::string("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nFirst we talk about the soil in this "
+                                  "garden and why it matters so much for the plants we grow.\n\n"
+                                  "00:00:04.000 --> 00:00:09.000\nThen about water, roots and the weather, which "
+                                  "decide what the harvest will look like at the end of the summer.\n"));
   REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
   REQUIRE(h.status(job) == "done");
   pqxx::read_transaction tx(*h.conn);
@@ -257,6 +259,7 @@ TEST_CASE("Ingest: a user transcript needs no captions and survives missing meta
   CHECK(t->source == "user");
   CHECK(t->segments.size() == 2);
   CHECK(t->segments[1]["start_ms"] == 4000);
+  CHECK(t->language == std::optional<std::string>("en"));  // detected: neither the user nor YouTube said
 }
 
 TEST_CASE("Ingest: when yt-dlp fails, the Data API supplies the metadata") {
