@@ -105,21 +105,39 @@ FramePtr make_merged_frame(const std::vector<const Event*>& group) {
   auto latest = group.front()->at;
   for (const Event* e : group) latest = std::max(latest, e->at);
   j["at"] = format_time(latest);
+  // Fields that differ between the merged events become lists:
+  //   a field holding arrays (e.g. ingest's "variants")  -> the union of their elements, same name;
+  //   a singular field ("variant", "revision")          -> "<field>s": its distinct values, joined with
+  //                                                        the elements of a "<field>s" field if one exists;
+  //   a field already plural ("words")                  -> its distinct values, same name.
+  // Equal values stay as they are (but "variant" always becomes "variants").
+  auto add_distinct = [](nlohmann::json& list, const nlohmann::json& v) {
+    if (!v.is_null() && std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+  };
+  auto is_plural = [](const std::string& k) { return !k.empty() && k.back() == 's'; };
   for (const auto& k : keys) {
     const auto& vs = values[k];
-    bool all_same = std::all_of(vs.begin(), vs.end(), [&](const nlohmann::json& v) { return v == vs.front(); });
+    // Events without the field do not count as a different value.
+    auto first = std::find_if(vs.begin(), vs.end(), [](const nlohmann::json& v) { return !v.is_null(); });
+    bool all_same = std::all_of(vs.begin(), vs.end(), [&](const nlohmann::json& v) {
+      return v.is_null() || first == vs.end() || v == *first;
+    });
+    bool arrays = std::all_of(vs.begin(), vs.end(), [](const nlohmann::json& v) { return v.is_null() || v.is_array(); });
     if (all_same && k != "variant") {
-      j[k] = vs.front();
+      j[k] = first == vs.end() ? nlohmann::json() : *first;
       continue;
     }
-    nlohmann::json list = nlohmann::json::array();
+    std::string target = (arrays || is_plural(k)) ? k : plural(k);
+    if (reserved(target)) continue;
+    if (!j.contains(target) || !j[target].is_array()) j[target] = nlohmann::json::array();
+    auto& list = j[target];
     for (const auto& v : vs) {
-      if (v.is_null()) continue;
-      if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+      if (v.is_array()) {
+        for (const auto& e : v) add_distinct(list, e);
+      } else {
+        add_distinct(list, v);
+      }
     }
-    std::string pk = plural(k);
-    // A data field already named like the plural keeps its own value.
-    if (!values.count(pk) && !reserved(pk)) j[pk] = list;
   }
   nlohmann::json ids = nlohmann::json::array();
   for (const Event* e : group) ids.push_back(e->id);

@@ -107,3 +107,24 @@ TEST_CASE("render skips frames at or below the resume id and filters by type") {
   CHECK(n.frames == 1);
   CHECK(out.rfind("id: 7\n", 0) == 0);
 }
+
+TEST_CASE("merged fields read naturally: lists are joined, plurals keep their names") {
+  // Ingest's report-updated lists the variants it queued; summarize's name one each.
+  std::vector<Event> events{
+      ev(1, "report-updated", "yt:A", {{"stage", "ingested"}, {"variants", {"comprehensive", "audio"}}, {"words", 278}}),
+      ev(2, "report-updated", "yt:A", {{"stage", "summarized"}, {"variant", "comprehensive"}, {"word_count", 80}}),
+      ev(3, "report-updated", "yt:A", {{"stage", "summarized"}, {"variant", "key-insights"}, {"word_count", 85}})};
+  auto fl = td::sse::flush_batched(events, {});
+  REQUIRE(fl->frames.size() == 1);
+  std::string out;
+  td::sse::render(*fl, {}, 0, out);
+  auto msgs = parse_body(out);
+  REQUIRE(msgs.size() == 1);
+  auto j = nlohmann::json::parse(msgs[0].data);
+  CHECK(j["variants"] == nlohmann::json::array({"comprehensive", "audio", "key-insights"}));
+  CHECK(j["stages"] == nlohmann::json::array({"ingested", "summarized"}));
+  CHECK(j["word_counts"] == nlohmann::json::array({80, 85}));
+  CHECK(j["words"] == 278);  // only one event had it
+  CHECK_FALSE(j.contains("variantss"));
+  CHECK_FALSE(j.contains("wordss"));
+}
