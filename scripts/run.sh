@@ -61,7 +61,8 @@ stop() {
   pg_stop "$pgdata"
   echo "run: stopped (data kept in $data)"
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 export GATEWAY_LISTEN=${GATEWAY_LISTEN:-127.0.0.1:6452}
 for service in ingest summarize tts gateway; do
@@ -84,3 +85,4 @@ Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true
 echo "run: a service exited; see $data/logs/" >&2
+exit 1
