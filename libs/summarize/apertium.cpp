@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -47,6 +50,60 @@ std::vector<std::string> split_paragraphs(const std::string& text) {
     }
   }
   if (!trim(current).empty()) out.push_back(trim(current));
+  return out;
+}
+
+bool word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
+
+// Apertium's marks for a word it could not translate (unknown to the
+// analyser, to the bilingual dictionary, or to the generator), and the
+// fullwidth forms (U+FF0A, U+FF03, U+FF20) that stand in for literal ones.
+const char kMarks[] = "*#@";
+const char* const kFullwidth[] = {"\xEF\xBC\x8A", "\xEF\xBC\x83", "\xEF\xBC\xA0"};
+
+bool after_fullwidth(const std::string& s, size_t i) {
+  for (auto* f : kFullwidth)
+    if (i >= 3 && s.compare(i - 3, 3, f) == 0) return true;
+  return false;
+}
+
+// A mark opens a word: "*viviente", and "＠*usuario" after a protected literal,
+// but not the "#" of "C#5" or the "@" of "a@b.org".
+bool mark_at(const std::string& s, size_t i) {
+  return s[i] != '\0' && std::strchr(kMarks, s[i]) && i + 1 < s.size() && word_byte(s[i + 1]) &&
+         (i == 0 || !word_byte(s[i - 1]) || after_fullwidth(s, i));
+}
+
+std::string protect_literal_marks(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (mark_at(s, i)) out += kFullwidth[std::strchr(kMarks, s[i]) - kMarks];
+    else out += s[i];
+  }
+  return out;
+}
+
+void restore_literal_marks(std::string& s) {
+  for (int m = 0; m < 3; ++m)
+    for (size_t p = s.find(kFullwidth[m]); p != std::string::npos; p = s.find(kFullwidth[m], p + 1))
+      s.replace(p, 3, 1, kMarks[m]);
+}
+
+// Removes the marks from one translated paragraph and appends the words they marked to unknown.
+std::string strip_marks(const std::string& s, std::vector<std::string>& unknown) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!mark_at(s, i)) {
+      out += s[i];
+      continue;
+    }
+    size_t end = s.find_first_of(" \t\n", i + 1);
+    std::string word = strip_punct(s.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1));
+    // A word no step knows is marked by each of them: report it once.
+    if (!word.empty() && std::find(unknown.begin(), unknown.end(), word) == unknown.end()) unknown.push_back(word);
+  }
   return out;
 }
 
@@ -130,39 +187,49 @@ Translation ApertiumTranslator::translate(const std::vector<std::string>& pieces
   out.pieces = pieces;
   out.engine = "apertium";
   for (size_t i = 0; i < chain.size(); ++i) out.engine += (i ? ">" : " ") + chain[i];
+  out.unknown.assign(pieces.size(), {});
   if (chain.empty()) return out;
 
   // Only non-empty pieces travel; their positions are restored afterwards.
   std::vector<size_t> where;
-  std::string text;
+  std::vector<std::string> paragraphs;
+  bool had_fullwidth = false;
   for (size_t i = 0; i < pieces.size(); ++i) {
     std::string p = pieces[i];
     for (auto& c : p)
       if (c == '\n' || c == '\r') c = ' ';
     p = trim(p);
     if (p.empty()) continue;
+    for (auto* f : kFullwidth) had_fullwidth = had_fullwidth || p.find(f) != std::string::npos;
     where.push_back(i);
-    text += p + "\n\n";
+    paragraphs.push_back(protect_literal_marks(p));
   }
+  // Without -u, so unknown words come back marked: one process per mode,
+  // each mark noted against its piece and removed before the next mode.
   for (auto& mode : chain) {
     td::process::Options o;
-    o.stdin_data = text;
+    for (auto& p : paragraphs) o.stdin_data += p + "\n\n";
     o.timeout = std::chrono::seconds(120);
     td::process::Result r;
     try {
-      r = td::process::run({program_, "-u", mode}, o);
+      r = td::process::run({program_, mode}, o);
     } catch (const std::system_error& e) {
       throw td::PermanentError("translator_missing", std::string("cannot run apertium: ") + e.what() + "; " +
                                                          kInstallHint);
     }
     if (!r.ok()) throw td::TransientError("translation_failed", "apertium " + mode + " failed: " + r.describe());
-    text = r.out;
+    auto translated = split_paragraphs(r.out);
+    if (translated.size() != where.size())
+      throw td::TransientError("translation_failed", "apertium " + mode + " returned " +
+                                                         std::to_string(translated.size()) + " paragraphs for " +
+                                                         std::to_string(where.size()));
+    for (size_t k = 0; k < where.size(); ++k) paragraphs[k] = strip_marks(translated[k], out.unknown[where[k]]);
   }
-  auto translated = split_paragraphs(text);
-  if (translated.size() != where.size())
-    throw td::TransientError("translation_failed", "apertium returned " + std::to_string(translated.size()) +
-                                                       " paragraphs for " + std::to_string(where.size()));
-  for (size_t k = 0; k < where.size(); ++k) out.pieces[where[k]] = translated[k];
+  for (size_t k = 0; k < where.size(); ++k) {
+    // A fullwidth sign already in the input stays as it was.
+    if (!had_fullwidth) restore_literal_marks(paragraphs[k]);
+    out.pieces[where[k]] = paragraphs[k];
+  }
   return out;
 }
 

@@ -374,7 +374,9 @@ class Builder {
       slots.push_back(&in.headline);
       for (auto& s : in.body) slots.push_back(&s.text);
     }
+    std::vector<size_t> term_slot;
     for (auto& g : d.glossary) {
+      term_slot.push_back(slots.size());
       slots.push_back(&g.term);
       slots.push_back(&g.context);
     }
@@ -382,11 +384,16 @@ class Builder {
     for (auto* s : slots) pieces.push_back(*s);
     auto t = translator_.translate(pieces, src_, out_lang_);
     for (size_t i = 0; i < slots.size(); ++i) *slots[i] = t.pieces[i];
-    // Terms the engine left as they were teach nothing: keep the translated ones.
+    // Terms the engine left as they were teach nothing, and a term some step
+    // of a chained route could not translate is not in the output language
+    // at all (English "living" reached French as Spanish "viviente"): keep
+    // the fully translated ones.
     std::vector<GlossaryEntry> kept;
-    for (auto& g : d.glossary) {
+    for (size_t gi = 0; gi < d.glossary.size(); ++gi) {
+      auto& g = d.glossary[gi];
       std::string term = lower(strip_punct(g.term));
       if (term == g.source || term.empty() || split_words(term).size() > 3) continue;
+      if (term_slot[gi] < t.unknown.size() && !t.unknown[term_slot[gi]].empty()) continue;
       if (std::any_of(kept.begin(), kept.end(), [&](auto& k) { return lower(strip_punct(k.term)) == term; })) continue;
       g.term = term;
       kept.push_back(g);

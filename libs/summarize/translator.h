@@ -13,6 +13,12 @@ namespace td::summarize {
 struct Translation {
   std::vector<std::string> pieces;  // same count and order as the input
   std::string engine;               // "apertium eng-spa>es-fr": stored with the output
+  // Per piece (same count and order as pieces when the engine reports them,
+  // else empty): the words some step of the route could not translate and
+  // passed through as they were. On a chained route such a word is in the
+  // intermediate language (Spanish "viviente" in a French text), so callers
+  // must not present it as a word of the output language.
+  std::vector<std::vector<std::string>> unknown;
 };
 
 class Translator {
@@ -27,9 +33,14 @@ class Translator {
 };
 
 // Apertium through its command line (td::process::run, never a shell):
-// `apertium -u <mode>`, chaining modes when there is no direct one (English
-// to French goes eng-spa then es-fr). Modes are read once from `apertium -l`.
-// Pieces are sent as paragraphs separated by blank lines, which Apertium keeps.
+// `apertium <mode>`, chaining modes when there is no direct one (English
+// to French goes eng-spa then es-fr), one process per mode. Modes are read
+// once from `apertium -l`. Pieces are sent as paragraphs separated by blank
+// lines, which Apertium keeps. Unknown words come back marked (*, # or @
+// before the word); the marks are recorded in Translation::unknown and removed
+// before the next mode, so the text matches `apertium -u` apart from
+// elisions next to unknown words. Literal *, # and @ before a word in the
+// input travel as their fullwidth forms so they are not taken for marks.
 class ApertiumTranslator final : public Translator {
  public:
   explicit ApertiumTranslator(std::string program = "apertium");

@@ -26,6 +26,25 @@ const std::unordered_set<std::string> kOpeners = {
 const std::unordered_set<std::string> kMarkers = {
     "and", "but", "because", "then", "which", "when", "if", "or", "also", "where", "while", "although",
     "however", "et", "mais", "parce", "puis", "quand", "car", "y", "pero", "porque", "cuando", "aunque"};
+// A piece cut after one of these ends mid-phrase ("... to that cause for."),
+// and one cut before the second list starts mid-clause ("Shall have a new
+// birth ..."): best_cut() never cuts there while another place is in reach.
+const std::unordered_set<std::string> kNoEnd = {
+    "a", "an", "the", "of", "to", "for", "in", "on", "at", "by", "with", "from", "into", "under", "over",
+    "about", "above", "than", "as", "and", "or", "but", "that", "which", "who", "whom", "whose", "if",
+    "because", "is", "are", "was", "were", "be", "been", "have", "has", "had", "do", "does", "did", "shall",
+    "should", "will", "would", "can", "could", "may", "might", "must", "not", "our", "their", "its", "his",
+    "her", "my", "your", "this", "these", "those", "we", "they", "i", "you", "he", "she",
+    "le", "la", "les", "un", "une", "des", "de", "du", "au", "aux", "à", "en", "et", "ou", "que", "qui",
+    "el", "los", "las", "una", "del", "al", "con", "por", "para", "y", "o"};
+const std::unordered_set<std::string> kNoStart = {
+    "shall", "should", "will", "would", "can", "could", "may", "might", "must", "not", "have", "has", "had",
+    "is", "are", "was", "were", "be", "been", "of", "to", "than"};
+
+bool clean_cut(const std::vector<Word>& w, size_t k) {
+  return !kNoEnd.count(lower(strip_punct(w[k - 1].text))) && !kNoStart.count(lower(strip_punct(w[k].text)));
+}
+
 // Leading conjunctions dropped from a unit: "And so the cost fell." -> "The cost fell."
 const std::unordered_set<std::string> kLeading = {"and", "so", "but", "or", "then", "okay", "ok", "well", "now",
                                                   "also", "like", "honestly", "basically", "actually", "anyway", "alright", "y", "pero", "entonces", "pues", "bueno", "et",
@@ -116,6 +135,7 @@ size_t best_cut(const std::vector<Word>& w, size_t b, size_t e, size_t ideal, in
   // is one run, and scanning all of it for every cut would be quadratic.
   size_t lo = b + min_side, hi = std::min(e, b + 2 * ideal + min_side);
   for (size_t k = lo; k + min_side <= hi; ++k) {  // cut before w[k]
+    if (!clean_cut(w, k)) continue;
     const std::string& prev = w[k - 1].text;
     const std::string& next = w[k].text;
     std::string key = lower(strip_punct(next));
@@ -135,6 +155,13 @@ size_t best_cut(const std::vector<Word>& w, size_t b, size_t e, size_t ideal, in
       best = k;
     }
   }
+  if (best_score == -1e9) {
+    // No natural boundary in reach: the clean cut nearest the ideal point.
+    for (size_t d = 0; d <= ideal; ++d) {
+      if (b + ideal + d + min_side <= e && clean_cut(w, b + ideal + d)) return b + ideal + d;
+      if (ideal >= d + min_side && clean_cut(w, b + ideal - d)) return b + ideal - d;
+    }
+  }
   return std::clamp(best, b + 1, e - 1);
 }
 
@@ -147,7 +174,15 @@ void emit(const CleanTranscript& t, size_t b, size_t e, int max_words, int min_w
     if (len <= static_cast<size_t>(max_words)) break;
     size_t ideal = len <= static_cast<size_t>(2 * max_words) ? len / 2 : static_cast<size_t>(max_words * 0.8);
     size_t cut = best_cut(t.words, b, e, ideal, std::max(3, min_words));
-    if (cut - b > static_cast<size_t>(max_words)) cut = b + max_words;
+    if (cut - b > static_cast<size_t>(max_words)) {
+      cut = b + max_words;
+      // Step back off a dangling word while the piece keeps half its length.
+      for (size_t k = cut; k > b + std::max<size_t>(1, max_words / 2); --k)
+        if (clean_cut(t.words, k)) {
+          cut = k;
+          break;
+        }
+    }
     emit(t, b, cut, max_words, min_words, out, false);
     b = cut;
     whole = false;

@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
 #include "common/errors.h"
+#include "common/process.h"
 #include "summarize/extractive.h"
 #include "summarize/language.h"
 #include "summarize/qa.h"
@@ -17,6 +22,50 @@ int lines_containing(const std::string& text, const std::string& needle) {
   int n = 0;
   for (auto& l : nonempty_lines(text)) n += l.find(needle) != std::string::npos;
   return n;
+}
+
+// Whether `apertium <mode>` (with its marks, no -u) knows every word of
+// each line: the lines go as paragraphs, one process call. Returns the
+// translations, or the line with a marked word in *marked.
+std::vector<std::string> apertium_marked(const std::vector<std::string>& lines, const std::string& mode,
+                                         std::string* marked) {
+  td::process::Options o;
+  for (auto& l : lines) o.stdin_data += l + "\n\n";
+  auto r = td::process::run({"apertium", mode}, o);
+  REQUIRE_MESSAGE(r.ok(), r.describe());
+  std::vector<std::string> out;
+  for (auto& l : nonempty_lines(r.out)) {
+    for (auto& w : split_words(l))
+      if ((w[0] == '*' || w[0] == '#' || w[0] == '@') && marked->empty()) *marked = l;
+    out.push_back(l);
+  }
+  return out;
+}
+
+std::string read_gettysburg() {
+  const char* dir = std::getenv("TUBEDIGEST_SOURCE_DIR");
+  std::ifstream f(std::string(dir ? dir : ".") + "/tests/summarize/gettysburg.txt");
+  REQUIRE(f);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+struct Term {
+  std::string term, source;
+};
+
+// "Lutté : en anglais, struggled." -> {"lutté", "struggled"}
+std::vector<Term> glossary_of(const std::string& text, const std::string& marker) {
+  std::vector<Term> out;
+  for (auto& l : nonempty_lines(text)) {
+    auto at = l.find(marker);
+    if (at == std::string::npos) continue;
+    std::string term = l.substr(0, at), source = l.substr(at + marker.size());
+    while (!term.empty() && term.back() == ' ') term.pop_back();
+    out.push_back({lower(strip_punct(term)), strip_punct(source)});
+  }
+  return out;
 }
 
 }  // namespace
@@ -121,4 +170,70 @@ TEST_CASE("without Apertium the multilingual variants fail with what to install"
   }
   // The same input in its own language needs no translator.
   CHECK_NOTHROW(ex.summarize(in, td::parse_variant("audio"), {}));
+}
+
+TEST_CASE("apertium: words a step of the route could not translate are reported per piece, unmarked") {
+  ApertiumTranslator t;
+  REQUIRE(t.installed());
+  // "living" is Spanish "viviente", which es-fr does not know; "xyzzyq" no step knows.
+  auto fr = t.translate({"The living and the dead.", "", "Follow @user in C# today.", "xyzzyq"}, "en", "fr");
+  REQUIRE(fr.pieces.size() == 4);
+  REQUIRE(fr.unknown.size() == 4);
+  CHECK(fr.pieces[1].empty());
+  CHECK(fr.unknown[1].empty());
+  REQUIRE_FALSE(fr.unknown[0].empty());
+  for (auto& w : fr.unknown[0]) CHECK(fr.pieces[0].find(w) != std::string::npos);  // passed through as it was
+  CHECK(fr.unknown[3] == std::vector<std::string>{"xyzzyq"});
+  CHECK(fr.pieces[3] == "xyzzyq");
+  for (auto& p : fr.pieces) CHECK(p.find('*') == std::string::npos);
+  // Literal signs before a word are not marks and come back as they were.
+  CHECK(fr.pieces[2].find("C#") != std::string::npos);
+  auto at = fr.pieces[2].find('@');
+  REQUIRE(at != std::string::npos);
+  CHECK(std::isalpha(static_cast<unsigned char>(fr.pieces[2][at + 1])));
+  CHECK(fr.unknown[2].empty());
+
+  auto es = t.translate({"The living and the dead.", "nobly"}, "en", "es");
+  REQUIRE(es.unknown.size() == 2);
+  CHECK(es.unknown[0].empty());
+  CHECK(es.unknown[1] == std::vector<std::string>{"nobly"});
+  CHECK(es.pieces[1] == "nobly");
+}
+
+// Found on the Gettysburg Address: "Viviente : en anglais, living." was a
+// Spanish word es-fr passed through. Each term is checked independently:
+// its English source must go through every mode unmarked and end as the term.
+TEST_CASE("beginner glossaries of a real speech hold only words of the output language") {
+  std::string speech = read_gettysburg();
+  SummaryInput in;
+  in.text = speech;
+  in.segments = {{0, speech}};
+  in.duration_seconds = 130;
+  in.transcript_language = "en";
+  ExtractiveSummarizer ex;
+  struct Case {
+    const char* variant;
+    const char* marker;
+    std::vector<std::string> modes;
+  } cases[] = {{"audio-fr:beginner", " : en anglais, ", {"eng-spa", "es-fr"}},
+               {"audio-es:beginner", ": en inglés, ", {"eng-spa"}}};
+  for (auto& c : cases) {
+    CAPTURE(c.variant);
+    auto out = ex.summarize(in, td::parse_variant(c.variant), {});
+    auto terms = glossary_of(out.text, c.marker);
+    CAPTURE(out.text);
+    REQUIRE_FALSE(terms.empty());
+    std::vector<std::string> lines;
+    for (auto& t : terms) lines.push_back(t.source);
+    for (auto& mode : c.modes) {
+      std::string marked;
+      lines = apertium_marked(lines, mode, &marked);
+      CHECK_MESSAGE(marked.empty(), "apertium " << mode << " could not translate: " << marked);
+      REQUIRE(lines.size() == terms.size());
+    }
+    for (size_t i = 0; i < terms.size(); ++i) {
+      CHECK(lower(strip_punct(lines[i])) == terms[i].term);
+      if (c.modes.size() > 1) CHECK(terms[i].term != "viviente");  // Spanish, not French
+    }
+  }
 }
