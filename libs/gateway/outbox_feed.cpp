@@ -29,6 +29,7 @@ bool OutboxFeed::connect() {
   try {
     conn_ = db::connect(opt_.database_url);
     events::prepare(*conn_);
+    metrics::prepare(*conn_);  // write_metrics() runs on this connection too
     if (!positioned_) {
       cursor_ = reader_.refresh_settled(*conn_);
       positioned_ = true;
@@ -60,7 +61,7 @@ void OutboxFeed::stop() {
   if (notifier_) notifier_->stop();
   notifier_.reset();
   conn_.reset();
-  write_metrics(true);
+  write_metrics(nullptr, true);
 }
 
 void OutboxFeed::deliver(std::vector<events::Event>& evs) {
@@ -104,7 +105,7 @@ void OutboxFeed::run() {
     }
     auto now = std::chrono::steady_clock::now();
     if (now >= next_metrics) {
-      write_metrics();
+      write_metrics(conn_.get());
       next_metrics = now + opt_.metrics_interval;
     }
     if (more) continue;
@@ -113,12 +114,12 @@ void OutboxFeed::run() {
   }
 }
 
-bool OutboxFeed::write_metrics(bool final) {
+bool OutboxFeed::write_metrics(pqxx::connection* own, bool final) {
   std::lock_guard lk(metrics_mu_);
   auto now = broker_.counters();
   const double current = final ? 0.0 : static_cast<double>(now.clients_current);
   try {
-    pool_.run([&](pqxx::connection& c) {
+    auto write = [&](pqxx::connection& c) {
       pqxx::work tx(c);
       auto bump = [&](const char* name, uint64_t cur, uint64_t prev) {
         if (cur > prev) metrics::increment(tx, name, static_cast<int64_t>(cur - prev));
@@ -128,7 +129,9 @@ bool OutboxFeed::write_metrics(bool final) {
       bump("sse_events_failed", now.events_failed, reported_.events_failed);
       metrics::set_gauge(tx, "sse_clients_current", opt_.instance_id, current, opt_.gauge_ttl);
       tx.commit();
-    });
+    };
+    if (own) write(*own);
+    else pool_.run(write);
   } catch (const std::exception& e) {
     spdlog::warn("gateway: writing SSE metrics failed (kept for the next write): {}", e.what());
     return false;

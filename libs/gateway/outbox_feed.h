@@ -67,7 +67,9 @@ class OutboxFeed {
   void stop();
 
   // Writes the SSE metrics now (tests); false when the write failed.
-  bool write_metrics(bool final = false);
+  // On the reader's own connection when it has one (API traffic holding the
+  // request pool must not stall event delivery), else through the pool.
+  bool write_metrics(pqxx::connection* own, bool final = false);
   int64_t cursor() const { return cursor_.load(); }
 
   static sse::Event to_sse(const events::Event& e);

@@ -95,6 +95,10 @@ httplib::Server::Handler report_events_handler(Broker& broker, EndpointOptions o
     }
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
+    // A stream is the connection's last response: when the server stops (or
+    // the stream ends) httplib closes the socket at once instead of holding
+    // it for a keep-alive request that will never come.
+    res.set_header("Connection", "close");
     const auto slice = opts.wait_slice;
     res.set_chunked_content_provider(
         "text/event-stream",

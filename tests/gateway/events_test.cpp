@@ -194,19 +194,19 @@ TEST_CASE("SSE counters and the client gauge reach /api/metrics, summed over rep
   auto id = emit(*conn, "report-updated", "yt:aaaaaaaaaaa");
   REQUIRE(a.read_until([&] { return a.event_count() >= 1; }, 5s));
   REQUIRE(b.read_until([&] { return b.event_count() >= 1; }, 5s));
-  REQUIRE(g1.gw->feed().write_metrics());
-  REQUIRE(g2.gw->feed().write_metrics());
+  REQUIRE(g1.gw->feed().write_metrics(nullptr));
+  REQUIRE(g2.gw->feed().write_metrics(nullptr));
   auto m = body_json(g1.client().Get("/api/metrics"));
   CHECK(m["sse_clients_current"] == 3);
   CHECK(m["counters"]["sse_clients_total"] == 3);
   CHECK(m["counters"]["sse_events_broadcast"] == 2);  // one event, broadcast by each replica
   CHECK(id > 0);
   // Writing again adds nothing: deltas, not totals.
-  REQUIRE(g1.gw->feed().write_metrics());
+  REQUIRE(g1.gw->feed().write_metrics(nullptr));
   CHECK(body_json(g1.client().Get("/api/metrics"))["counters"]["sse_clients_total"] == 3);
   // A closed stream leaves the gauge once its slot is freed.
   b2.close();
   CHECK(wait_for([&] { return g2.gw->broker().counters().clients_current == 1; }, 5s));
-  REQUIRE(g2.gw->feed().write_metrics());
+  REQUIRE(g2.gw->feed().write_metrics(nullptr));
   CHECK(body_json(g1.client().Get("/api/metrics"))["sse_clients_current"] == 2);
 }
