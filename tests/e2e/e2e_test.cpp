@@ -147,6 +147,7 @@ struct Stack {
                                     "REPROCESS_AUTH_TOKEN=" + kToken,
                                     "WORKER_POLL_INTERVAL=1s",
                                     "SSE_HEARTBEAT_S=1",
+                                    "SSE_METRICS_INTERVAL=1s",
                                     "LOG_LEVEL=warn",
                                     "PROMPTS_DIR=" + td::test::source_path("prompts")};
     // The gateway migrates first; the workers then find the schema current.
@@ -313,6 +314,8 @@ void run_stack(int replicas) {
   CHECK(counter_becomes(c, "reprocess_requested", 2));
   CHECK(counter_becomes(c, "reprocess_success", 2));
   CHECK(counter_becomes(c, "summarize_failure", 0));
+  CHECK(counter_becomes(c, "sse_clients_total", 1));
+  CHECK(td::test::eventually([&] { return get_json(c, "/api/metrics")["sse_clients_current"] == 1; }, 10s));
 
   // The stream told the whole story, in order, with increasing ids.
   auto events = sse.events();
