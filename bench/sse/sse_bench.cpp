@@ -5,6 +5,12 @@
 // answers meanwhile.
 //
 //   sse_bench [--clients 100,1000,2000] [--events 200] [--rate 50] [--batch 0]
+//   sse_bench --database-url URL [--clients ..] [--events ..] [--rate ..]
+//             [--batch 0|1, default both] [--runs 3] [--json]
+//
+// With --database-url it measures the whole path instead (db_mode.h): a real
+// Gateway in process, events committed to the Postgres outbox, commit->receive
+// latency per (client, event), /healthz and /api/metrics latency meanwhile.
 //
 // The clients are non-blocking raw sockets on one epoll thread (a real
 // browser per client would not fit on this machine); each event carries its
@@ -21,6 +27,7 @@
 #include <sstream>
 #include <thread>
 
+#include "db_mode.h"
 #include "httpserve/pool.h"
 #include "sse/client_parser.h"
 #include "sse/http.h"
@@ -224,15 +231,34 @@ int main(int argc, char** argv) {
   std::vector<size_t> clients{100, 1000, 2000};
   size_t events = 200;
   double rate = 50;
-  bool batch = false;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i], v = argv[i + 1];
+  bool batch = false, batch_given = false, json = false;
+  int runs = 3;
+  std::string database_url;
+  const char* usage =
+      "usage: %s [--clients 100,1000,2000] [--events 200] [--rate 50] [--batch 0]\n"
+      "       %s --database-url URL [--clients ..] [--events ..] [--rate ..] [--batch 0|1] [--runs 3] [--json]\n";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--json") {
+      json = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, usage, argv[0], argv[0]);
+      return 2;
+    }
+    std::string v = argv[++i];
     if (a == "--clients") clients = parse_list(v);
     else if (a == "--events") events = std::stoul(v);
     else if (a == "--rate") rate = std::stod(v);
-    else if (a == "--batch") batch = v != "0";
+    else if (a == "--batch") {
+      batch = v != "0";
+      batch_given = true;
+    }
+    else if (a == "--runs") runs = std::max(1, std::stoi(v));
+    else if (a == "--database-url") database_url = v;
     else {
-      std::fprintf(stderr, "usage: %s [--clients 100,1000,2000] [--events 200] [--rate 50] [--batch 0]\n", argv[0]);
+      std::fprintf(stderr, usage, argv[0], argv[0]);
       return 2;
     }
   }
@@ -242,6 +268,23 @@ int main(int argc, char** argv) {
   rl.rlim_cur = rl.rlim_max;
   setrlimit(RLIMIT_NOFILE, &rl);
   spdlog::set_level(spdlog::level::warn);
+
+  if (!database_url.empty()) {
+    td::bench::DbBenchOptions o;
+    o.database_url = database_url;
+    o.clients = clients;
+    if (batch_given) o.batch_modes = {batch};
+    o.events = events;
+    o.rate = rate;
+    o.runs = runs;
+    o.json = json;
+    try {
+      return td::bench::run_db_bench(o);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sse_bench: %s\n", e.what());
+      return 1;
+    }
+  }
 
   std::printf("%8s %10s %22s %8s %8s %8s %8s %12s %8s %9s\n", "clients", "connected", "delivered/expected",
               "p50_ms", "p95_ms", "p99_ms", "max_ms", "KiB/stream", "threads", "ping_p50");
