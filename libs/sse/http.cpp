@@ -95,10 +95,6 @@ httplib::Server::Handler report_events_handler(Broker& broker, EndpointOptions o
     }
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
-    // A stream is the connection's last response: when the server stops (or
-    // the stream ends) httplib closes the socket at once instead of holding
-    // it for a keep-alive request that will never come.
-    res.set_header("Connection", "close");
     const auto slice = opts.wait_slice;
     res.set_chunked_content_provider(
         "text/event-stream",
@@ -106,8 +102,12 @@ httplib::Server::Handler report_events_handler(Broker& broker, EndpointOptions o
           std::string out;
           switch (sub->next(out, slice)) {
             case Subscription::Next::Closed:
-              sink.done();  // server going down: finish the body cleanly
-              return true;
+              // Server going down: abort the response, which makes httplib
+              // close the socket now. Ending the body cleanly (sink.done())
+              // would leave the connection waiting out its keep-alive timeout
+              // for a next request, and stop() with it. Clients reconnect
+              // with their Last-Event-ID either way.
+              return false;
             case Subscription::Next::Dropped:
               return false;
             case Subscription::Next::Idle:
