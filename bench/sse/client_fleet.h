@@ -22,6 +22,8 @@
 namespace td::bench {
 
 int64_t now_ns();
+// A number from /proc/self/status, e.g. status_field("VmRSS:") in KiB; -1 when absent.
+long status_field(const char* key);
 
 struct Delivery {
   int64_t id = 0;

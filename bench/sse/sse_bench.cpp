@@ -32,6 +32,8 @@
 #include "sse/client_parser.h"
 #include "sse/http.h"
 
+#include "client_fleet.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -39,19 +41,10 @@
 #include <unistd.h>
 
 using namespace std::chrono;
+using td::bench::now_ns;
+using td::bench::status_field;
 
 namespace {
-
-int64_t now_ns() { return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count(); }
-
-long status_field(const char* key) {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key));
-  }
-  return -1;
-}
 
 struct Conn {
   int fd = -1;
