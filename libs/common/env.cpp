@@ -79,6 +79,14 @@ std::chrono::milliseconds get_duration(const char* name, std::chrono::millisecon
   }
 }
 
+std::string format_duration(std::chrono::milliseconds d) {
+  long long ms = d.count();
+  const std::pair<long long, const char*> units[] = {{86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}};
+  for (const auto& [size, name] : units)
+    if (ms != 0 && ms % size == 0) return std::to_string(ms / size) + name;
+  return std::to_string(ms) + "ms";
+}
+
 std::string database_url() {
   // An empty conninfo makes libpq read PGHOST, PGPORT, PGUSER, PGDATABASE...
   return get_or("DATABASE_URL", "");

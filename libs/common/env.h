@@ -19,6 +19,8 @@ bool get_bool(const char* name, bool fallback);
 // Durations: "250ms", "30s", "5m", "24h", "2d", or a bare number of seconds.
 std::chrono::milliseconds parse_duration(const std::string& text);
 std::chrono::milliseconds get_duration(const char* name, std::chrono::milliseconds fallback);
+// The shortest exact form parse_duration reads back: "7d", "24h", "5s", "250ms".
+std::string format_duration(std::chrono::milliseconds d);
 
 // DATABASE_URL, falling back to libpq's own PG* variables when unset.
 std::string database_url();

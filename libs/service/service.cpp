@@ -24,7 +24,7 @@ int run(const Spec& spec, int argc, char** argv) {
   log::init(spec.name);
   worker::block_termination_signals();
   using std::chrono::milliseconds;
-  auto ms_default = [](const char* var, milliseconds fallback) { return std::to_string(env::get_duration(var, fallback).count()) + "ms"; };
+  auto ms_default = [](const char* var, milliseconds fallback) { return env::format_duration(env::get_duration(var, fallback)); };
   try {
     cxxopts::Options o("tubedigest-" + spec.name, "tubedigest " + spec.name + " worker");
     o.add_options()("database-url", "PostgreSQL URL (DATABASE_URL)", cxxopts::value<std::string>()->default_value(env::database_url()))(

@@ -30,3 +30,12 @@ TEST_CASE("bad numbers name the variable") {
   unsetenv("TD_TEST_NUMBER");
   CHECK(td::env::get_long("TD_TEST_NUMBER", 7) == 7);
 }
+
+TEST_CASE("durations print in the shortest form that reads back") {
+  CHECK(td::env::format_duration(24h) == "1d");
+  CHECK(td::env::format_duration(5min) == "5m");
+  CHECK(td::env::format_duration(1500ms) == "1500ms");
+  CHECK(td::env::format_duration(0ms) == "0ms");
+  for (auto d : {250ms, 1500ms, std::chrono::milliseconds(5s), std::chrono::milliseconds(7 * 24h)})
+    CHECK(td::env::parse_duration(td::env::format_duration(d)) == d);
+}
