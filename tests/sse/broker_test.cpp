@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "events.h"
+
 #include <mutex>
 #include <thread>
 
@@ -10,21 +12,12 @@ using namespace std::chrono_literals;
 using td::sse::Broker;
 using td::sse::BrokerConfig;
 using td::sse::Event;
+using td::test::ev;
+using td::test::unbatched_config;
 using td::sse::Subscription;
 using Next = td::sse::Subscription::Next;
 
 namespace {
-Event ev(int64_t id, std::string type = "report-updated", std::string video = "yt:A",
-         nlohmann::json data = nlohmann::json::object()) {
-  return Event{id, std::move(type), std::move(video), std::move(data), std::chrono::system_clock::now()};
-}
-
-BrokerConfig quick() {
-  BrokerConfig c;
-  c.batch_window = 0ms;
-  c.heartbeat = 10s;
-  return c;
-}
 
 // Pulls SSE messages out of a subscription until `want` event messages arrived
 // or the time is up.
@@ -116,7 +109,7 @@ struct Outbox {
 }  // namespace
 
 TEST_CASE("the first bytes are the retry hint, then events in id order") {
-  Broker b(quick());
+  Broker b(unbatched_config());
   auto sub = b.subscribe({});
   REQUIRE(sub);
   std::string out;
@@ -140,7 +133,7 @@ TEST_CASE("the first bytes are the retry hint, then events in id order") {
 }
 
 TEST_CASE("filters by video and by type") {
-  Broker b(quick());
+  Broker b(unbatched_config());
   td::sse::SubscribeOptions by_video, by_type;
   by_video.filter.video_id = "yt:B";
   by_type.filter.types = {"audio-ready"};
@@ -154,7 +147,7 @@ TEST_CASE("filters by video and by type") {
 }
 
 TEST_CASE("batched clients get a window merged with its highest id; batch=0 clients get each event") {
-  BrokerConfig cfg = quick();
+  BrokerConfig cfg = unbatched_config();
   cfg.batch_window = 150ms;
   Broker b(cfg);
   td::sse::SubscribeOptions unbatched;
@@ -180,7 +173,7 @@ TEST_CASE("batched clients get a window merged with its highest id; batch=0 clie
 }
 
 TEST_CASE("heartbeat comments come at the configured interval when idle") {
-  BrokerConfig cfg = quick();
+  BrokerConfig cfg = unbatched_config();
   cfg.heartbeat = 100ms;
   Broker b(cfg);
   auto sub = b.subscribe({});
@@ -200,7 +193,7 @@ TEST_CASE("resume replays after Last-Event-ID then goes live with no gap and no 
   for (bool batch : {false, true}) {
     CAPTURE(batch);
     Outbox box;
-    BrokerConfig cfg = quick();
+    BrokerConfig cfg = unbatched_config();
     cfg.batch_window = batch ? 30ms : 0ms;
     cfg.replay_page = 3;  // several pages
     Broker b(cfg, box.source());
@@ -253,7 +246,7 @@ TEST_CASE("resume replays after Last-Event-ID then goes live with no gap and no 
 
 TEST_CASE("a Last-Event-ID older than the retention gets a reset to refetch, then live events") {
   Outbox box;
-  Broker b(quick(), box.source());
+  Broker b(unbatched_config(), box.source());
   box.commit_and_publish(b, 1, 10);
   box.oldest = 6;  // 1..5 purged
   td::sse::SubscribeOptions o;
@@ -278,7 +271,7 @@ TEST_CASE("a Last-Event-ID older than the retention gets a reset to refetch, the
 }
 
 TEST_CASE("a subscription that stops reading is dropped at its byte limit; the others keep up") {
-  BrokerConfig cfg = quick();
+  BrokerConfig cfg = unbatched_config();
   cfg.client_buffer_bytes = 8 * 1024;
   Broker b(cfg);
   auto slow = b.subscribe({});
@@ -299,7 +292,7 @@ TEST_CASE("a subscription that stops reading is dropped at its byte limit; the o
 }
 
 TEST_CASE("client cap, and shutdown closes every stream") {
-  BrokerConfig cfg = quick();
+  BrokerConfig cfg = unbatched_config();
   cfg.max_clients = 2;
   Broker b(cfg);
   auto a = b.subscribe({}), c = b.subscribe({});

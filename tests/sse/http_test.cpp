@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "events.h"
+
 #include <memory>
 
 #include "sse/http.h"
@@ -9,22 +11,13 @@ using namespace std::chrono_literals;
 using td::sse::Broker;
 using td::sse::BrokerConfig;
 using td::sse::Event;
+using td::test::ev;
+using td::test::unbatched_config;
 using td::test::RawClient;
 using td::test::ServerGuard;
 using td::test::wait_for;
 
 namespace {
-Event ev(int64_t id, std::string type = "report-updated", std::string video = "yt:A",
-         nlohmann::json data = nlohmann::json::object()) {
-  return Event{id, std::move(type), std::move(video), std::move(data), std::chrono::system_clock::now()};
-}
-
-BrokerConfig cfg_no_batch() {
-  BrokerConfig c;
-  c.batch_window = 0ms;
-  c.heartbeat = 10s;
-  return c;
-}
 
 td::httpserve::ServerLimits limits(size_t streams = 64) {
   td::httpserve::ServerLimits l;
@@ -43,7 +36,7 @@ std::vector<int64_t> ids_of(const RawClient& c) {
 }  // namespace
 
 TEST_CASE("GET /api/report-events streams retry, then events with id, event and JSON data") {
-  Broker broker(cfg_no_batch());
+  Broker broker(unbatched_config());
   ServerGuard s([&](httplib::Server& svr) { td::sse::install_report_events(svr, broker); }, limits());
   RawClient c(s.port, "/api/report-events");
   REQUIRE(c.read_until([&] { return !c.messages.empty(); }, 2s));
@@ -67,7 +60,7 @@ TEST_CASE("GET /api/report-events streams retry, then events with id, event and 
 }
 
 TEST_CASE("query filters, batch=0, and bad parameters") {
-  BrokerConfig cfg = cfg_no_batch();
+  BrokerConfig cfg = unbatched_config();
   cfg.batch_window = 100ms;
   Broker broker(cfg);
   ServerGuard s([&](httplib::Server& svr) { td::sse::install_report_events(svr, broker); }, limits());
@@ -115,7 +108,7 @@ TEST_CASE("Last-Event-ID header resumes over HTTP across a reconnect") {
                               return out;
                             },
                             [] { return int64_t{1}; }};
-  Broker broker(cfg_no_batch(), src);
+  Broker broker(unbatched_config(), src);
   auto publish = [&](int64_t from, int64_t to) {
     std::vector<Event> b;
     for (auto i = from; i <= to; ++i) b.push_back(ev(i));
@@ -143,7 +136,7 @@ TEST_CASE("Last-Event-ID header resumes over HTTP across a reconnect") {
 }
 
 TEST_CASE("a reader that never reads is dropped while a fast one receives everything") {
-  BrokerConfig cfg = cfg_no_batch();
+  BrokerConfig cfg = unbatched_config();
   cfg.client_buffer_bytes = 512 * 1024;
   Broker broker(cfg);
   ServerGuard s([&](httplib::Server& svr) { td::sse::install_report_events(svr, broker); }, limits());
@@ -170,7 +163,7 @@ TEST_CASE("a reader that never reads is dropped while a fast one receives everyt
 }
 
 TEST_CASE("beyond SSE_MAX_CLIENTS the endpoint answers 503 with Retry-After; a closed stream frees its slot") {
-  BrokerConfig cfg = cfg_no_batch();
+  BrokerConfig cfg = unbatched_config();
   cfg.max_clients = 3;
   cfg.heartbeat = 100ms;  // a write is what notices a closed peer
   Broker broker(cfg);
@@ -201,7 +194,7 @@ TEST_CASE("beyond SSE_MAX_CLIENTS the endpoint answers 503 with Retry-After; a c
 }
 
 TEST_CASE("other endpoints answer while hundreds of streams are open, and stop does not hang") {
-  Broker broker(cfg_no_batch());
+  Broker broker(unbatched_config());
   const int n = 300;
   auto s = std::make_unique<ServerGuard>(
       [&](httplib::Server& svr) {

@@ -1,0 +1,24 @@
+// Shared by the broker and HTTP tests: events and a broker that does not batch.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "sse/broker.h"
+
+namespace td::test {
+
+inline sse::Event ev(int64_t id, std::string type = "report-updated", std::string video = "yt:A",
+                     nlohmann::json data = nlohmann::json::object()) {
+  return sse::Event{id, std::move(type), std::move(video), std::move(data), std::chrono::system_clock::now()};
+}
+
+// Every event delivered as published; heartbeats far enough apart not to interfere.
+inline sse::BrokerConfig unbatched_config() {
+  sse::BrokerConfig c;
+  c.batch_window = std::chrono::milliseconds(0);
+  c.heartbeat = std::chrono::seconds(10);
+  return c;
+}
+
+}  // namespace td::test
