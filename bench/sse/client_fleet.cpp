@@ -7,14 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 namespace td::bench {
 
@@ -31,6 +30,37 @@ long status_field(const char* key) {
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+Latencies collect_latencies(const ClientFleet& fleet, const std::unordered_map<int64_t, int64_t>& start_ns) {
+  Latencies out;
+  std::unordered_map<int64_t, size_t> slot;  // event id -> index into seen
+  for (const auto& [id, _] : start_ns) slot.emplace(id, slot.size());
+  std::vector<char> seen(slot.size());
+  for (const auto& client : fleet.deliveries()) {
+    std::fill(seen.begin(), seen.end(), 0);
+    for (const auto& d : client) {
+      auto it = slot.find(d.id);
+      if (it == slot.end()) {
+        out.unknown++;
+        continue;
+      }
+      if (seen[it->second]++) {
+        out.duplicates++;
+        continue;
+      }
+      out.delivered++;
+      out.ms.push_back(static_cast<double>(d.t_ns - start_ns.at(d.id)) / 1e6);
+    }
+  }
+  return out;
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
 }
 
 bool frame_event_ids(const std::string& data, std::vector<int64_t>& out) {

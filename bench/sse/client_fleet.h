@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "sse/client_parser.h"
@@ -72,6 +73,17 @@ class ClientFleet {
   std::atomic<uint64_t> received_{0};
   std::thread reader_;
 };
+
+// Latency of every (client, event) the fleet received, from a start time per
+// event id (publish or COMMIT, steady ns). An id twice on one client is a
+// duplicate; an id with no start time is unknown.
+struct Latencies {
+  std::vector<double> ms;  // one per first delivery
+  size_t delivered = 0, duplicates = 0, unknown = 0;
+};
+Latencies collect_latencies(const ClientFleet& fleet, const std::unordered_map<int64_t, int64_t>& start_ns);
+// Percentile p (0-100) of v (sorted in place); -1 when empty.
+double percentile(std::vector<double>& v, double p);
 
 // Appends the outbox event ids a frame's data carries ("ids":[..] for a merged
 // frame, else "id":N) to `out`. Returns false when it finds none.

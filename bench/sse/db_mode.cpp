@@ -31,12 +31,7 @@ namespace {
 using namespace std::chrono;
 using Row = std::map<std::string, double>;
 
-double pct(std::vector<double> v, double p) {
-  if (v.empty()) return -1;
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
+double pct(std::vector<double> v, double p) { return percentile(v, p); }
 
 double ms_since(int64_t t0) { return static_cast<double>(now_ns() - t0) / 1e6; }
 
@@ -142,37 +137,17 @@ Row run_case(const DbBenchOptions& opt, size_t n, bool batch) {
   r["stop_ms"] = ms_since(t_stop);
   gw.reset();
 
-  // Latency per (client, event); an id twice on one client is a duplicate,
-  // an id never emitted here is unknown.
-  std::unordered_map<int64_t, size_t> index;
-  for (size_t i = 0; i < emitted.size(); ++i) index[emitted[i].id] = i;
-  std::vector<double> lat;
-  lat.reserve(want);
-  size_t dup = 0, unknown = 0, delivered = 0;
-  std::vector<char> seen(emitted.size());
-  for (const auto& client : fleet.deliveries()) {
-    std::fill(seen.begin(), seen.end(), 0);
-    for (const auto& d : client) {
-      auto it = index.find(d.id);
-      if (it == index.end()) {
-        unknown++;
-        continue;
-      }
-      if (seen[it->second]++) {
-        dup++;
-        continue;
-      }
-      delivered++;
-      lat.push_back(static_cast<double>(d.t_ns - emitted[it->second].t_commit) / 1e6);
-    }
-  }
+  std::unordered_map<int64_t, int64_t> committed;
+  for (const auto& e : emitted) committed[e.id] = e.t_commit;
+  auto got = collect_latencies(fleet, committed);
+  auto& lat = got.ms;
   std::vector<double> commit_ms;
   for (const auto& e : emitted) commit_ms.push_back(e.commit_ms);
 
   r["expected"] = static_cast<double>(want);
-  r["delivered"] = static_cast<double>(delivered);
-  r["duplicates"] = static_cast<double>(dup);
-  r["unknown"] = static_cast<double>(unknown);
+  r["delivered"] = static_cast<double>(got.delivered);
+  r["duplicates"] = static_cast<double>(got.duplicates);
+  r["unknown"] = static_cast<double>(got.unknown);
   r["closed_by_server"] = static_cast<double>(fleet.closed());
   r["protocol_errors"] = static_cast<double>(fleet.protocol_errors());
   r["clients_dropped"] = static_cast<double>(counters.clients_dropped);

@@ -10,7 +10,9 @@ namespace td::sse {
 
 namespace detail {
 
-void Core::fan_out_locked(const FlushPtr& flush, bool batched_stream) {
+size_t Core::fan_out_locked(const FlushPtr& flush, bool batched_stream) {
+  const auto now = std::chrono::steady_clock::now();
+  size_t queued = 0;
   for (const auto& st : subs) {
     if (st->batch != batched_stream) continue;
     size_t bytes = 0, events = 0;
@@ -21,11 +23,10 @@ void Core::fan_out_locked(const FlushPtr& flush, bool batched_stream) {
       }
     }
     if (events == 0) continue;  // nothing for it: do not even wake it
-    bool notify = false;
     {
       std::lock_guard lk(st->mu);
       if (st->dropped || st->closed) continue;
-      st->queue.push_back(Queued{flush, bytes, events});
+      st->queue.push_back(Queued{flush, bytes, events, now});
       st->unsent_bytes += bytes;
       st->unsent_events += events;
       if (st->unsent_bytes > cfg.client_buffer_bytes) {
@@ -36,22 +37,58 @@ void Core::fan_out_locked(const FlushPtr& flush, bool batched_stream) {
         st->queue.clear();
         st->unsent_bytes = st->unsent_events = 0;
       }
-      notify = true;
     }
-    if (notify) st->cv.notify_one();
+    to_wake.push_back(st);
+    queued++;
+  }
+  return queued;
+}
+
+void Core::wake(std::vector<std::shared_ptr<SubState>>& woken) {
+  for (auto& st : woken) st->cv.notify_one();
+  woken.clear();
+}
+
+std::chrono::steady_clock::duration Core::delivery_reserve_locked() const {
+  // The writers' lag is measured at the server; clients read after it, and
+  // a flush can be slower than the last few were: 1.5x headroom.
+  constexpr double kHeadroom = 1.5;
+  const double per_client =
+      last_flush_clients ? lag_per_client_ns : static_cast<double>(cfg.fanout_seed_per_client.count());
+  auto reserve = std::chrono::nanoseconds(static_cast<int64_t>(kHeadroom * per_client * static_cast<double>(batched_subs))) +
+                 std::chrono::duration_cast<std::chrono::nanoseconds>(cfg.delivery_slack);
+  return std::min<std::chrono::steady_clock::duration>(reserve, cfg.batch_window / 2);
+}
+
+void Core::note_batch_lag(std::chrono::steady_clock::time_point queued_at) {
+  const int64_t lag = (std::chrono::steady_clock::now() - queued_at).count();
+  int64_t seen = batch_lag_max_ns.load(std::memory_order_relaxed);
+  while (lag > seen && !batch_lag_max_ns.compare_exchange_weak(seen, lag, std::memory_order_relaxed)) {
   }
 }
 
 void Core::flush_window_locked() {
   if (pending.empty()) return;
+  // Fold in how slow the previous flush was: a decaying maximum, so one
+  // slow flush raises the reserve at once and it eases off over ~10 flushes.
+  const int64_t slowest = batch_lag_max_ns.exchange(0, std::memory_order_relaxed);
+  if (last_flush_clients > 0 && slowest > 0) {
+    const double observed = static_cast<double>(slowest) / static_cast<double>(last_flush_clients);
+    lag_per_client_ns = std::max(observed, lag_per_client_ns * 0.8);
+  }
   auto fl = flush_batched(pending, pending_unit);
   last_flushed = fl->max_id;
   pending.clear();
   pending_unit.clear();
-  fan_out_locked(fl, true);
+  const size_t n = fan_out_locked(fl, true);
+  if (n > 0) {
+    if (last_flush_clients == 0) lag_per_client_ns = static_cast<double>(cfg.fanout_seed_per_client.count());
+    last_flush_clients = n;
+  }
 }
 
 void Core::batcher_loop() {
+  std::vector<std::shared_ptr<SubState>> woken;
   std::unique_lock lk(mu);
   while (!stopping) {
     if (pending.empty()) {
@@ -60,6 +97,10 @@ void Core::batcher_loop() {
     }
     if (batch_cv.wait_until(lk, window_end, [&] { return stopping; })) break;
     flush_window_locked();
+    woken.swap(to_wake);
+    lk.unlock();
+    wake(woken);
+    lk.lock();
   }
 }
 
@@ -67,6 +108,7 @@ void Core::unregister(const std::shared_ptr<SubState>& st) {
   std::lock_guard lk(mu);
   auto it = std::find(subs.begin(), subs.end(), st);
   if (it != subs.end()) {
+    if (st->batch) batched_subs--;
     *it = std::move(subs.back());
     subs.pop_back();
     clients_current--;
@@ -101,36 +143,42 @@ void Broker::publish(std::vector<Event> events) {
   if (events.empty()) return;
   std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.id < b.id; });
   auto& c = *core_;
-  std::lock_guard lk(c.mu);
-  if (c.stopping) return;
-  // Ids already published are ignored: a reader that restarts from an older
-  // position must not send duplicates.
-  auto first_new = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.id > c.last_published; });
-  if (first_new != events.begin()) {
-    spdlog::debug("sse: ignoring {} already published events (last={})", first_new - events.begin(), c.last_published);
-    events.erase(events.begin(), first_new);
-  }
-  if (events.empty()) return;
-
   auto unit = flush_unbatched(events);
-  c.last_published = unit->max_id;
-  c.events_broadcast += events.size();
-  c.fan_out_locked(unit, false);
+  std::vector<std::shared_ptr<detail::SubState>> woken;
+  {
+    std::lock_guard lk(c.mu);
+    if (c.stopping) return;
+    // Ids already published are ignored: a reader that restarts from an
+    // older position must not send duplicates.
+    size_t skip = 0;
+    while (skip < events.size() && events[skip].id <= c.last_published) ++skip;
+    if (skip > 0) {
+      spdlog::debug("sse: ignoring {} already published events (last={})", skip, c.last_published);
+      if (skip == events.size()) return;
+      events.erase(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(skip));
+      unit = flush_unbatched(events);
+    }
+    c.last_published = unit->max_id;
+    c.events_broadcast += events.size();
+    c.fan_out_locked(unit, false);
 
-  if (c.cfg.batch_window.count() <= 0) {
-    c.last_flushed = unit->max_id;
-    c.fan_out_locked(unit, true);
-    return;
+    if (c.cfg.batch_window.count() <= 0) {
+      c.last_flushed = unit->max_id;
+      c.fan_out_locked(unit, true);
+    } else {
+      bool was_empty = c.pending.empty();
+      for (size_t i = 0; i < events.size(); ++i) {
+        c.pending.push_back(std::move(events[i]));
+        c.pending_unit.push_back(unit->frames[i]);
+      }
+      if (was_empty) {
+        c.window_end = std::chrono::steady_clock::now() + c.cfg.batch_window - c.delivery_reserve_locked();
+        c.batch_cv.notify_one();
+      }
+    }
+    woken.swap(c.to_wake);
   }
-  bool was_empty = c.pending.empty();
-  for (size_t i = 0; i < events.size(); ++i) {
-    c.pending.push_back(std::move(events[i]));
-    c.pending_unit.push_back(unit->frames[i]);
-  }
-  if (was_empty) {
-    c.window_end = std::chrono::steady_clock::now() + c.cfg.batch_window;
-    c.batch_cv.notify_one();
-  }
+  c.wake(woken);
 }
 
 std::shared_ptr<Subscription> Broker::subscribe(SubscribeOptions opts) {
@@ -147,6 +195,7 @@ std::shared_ptr<Subscription> Broker::subscribe(SubscribeOptions opts) {
       return nullptr;
     }
     c.subs.push_back(st);
+    if (st->batch) c.batched_subs++;
     start = st->batch ? c.last_flushed : c.last_published;
     c.clients_total++;
     c.clients_current++;

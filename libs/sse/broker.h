@@ -8,12 +8,27 @@
 //    queue: it never writes to a socket, so a slow client cannot slow it.
 //
 // 2. Batching. Subscriptions with batch on (the default) do not get the
-//    per-event frames: the broker collects events for batch_window (250 ms,
-//    SSE_BATCH_MS) from the first event of a window, then a batcher thread
-//    merges events of the same (video_id, type) into one frame carrying the
-//    highest id (frame.h describes the merged JSON) and fans the whole window
-//    out as one Flush. batch=0 clients get every event as it is published.
-//    batch_window = 0 turns batching off for everybody.
+//    per-event frames: the broker collects the events of a window, then a
+//    batcher thread merges events of the same (video_id, type) into one frame
+//    carrying the highest id (frame.h describes the merged JSON) and fans the
+//    whole window out as one Flush. batch=0 clients get every event as it is
+//    published. batch_window = 0 turns batching off for everybody.
+//
+//    batch_window (SSE_BATCH_MS, 250 ms) is a delivery budget, not a sleep:
+//    an event that opens a window must reach the batched clients within it.
+//    Fanning a flush out is not free here (one thread per stream, see 6: at
+//    2,000 clients on 2 cores the last writer finishes 40-60 ms after the
+//    first), so a window closes `reserve` before its deadline:
+//      reserve = 1.5 x lag_per_client x batched clients + delivery_slack,
+//    at most half the window (1.5: clients read after the server wrote, and
+//    the next flush may be slower than the last ones). lag_per_client is measured: each batched
+//    writer reports how long after the fan-out its write completed; the
+//    batcher keeps a decaying maximum of (slowest writer / clients) per flush,
+//    seeded with fanout_seed_per_client so the first window after a start is
+//    not late. With a few clients a window stays almost the whole budget;
+//    with 2,000 it merges about 180 ms of events and still lands by 250 ms.
+//    (Sleeping the whole window and then fanning out made p99 = window +
+//    fan-out, 305 ms at 2,000 clients; bench/README.md.)
 //
 // 3. Resume exactness. A client's Last-Event-ID must mean "I have everything
 //    up to here that my filter lets through". Merged frames can break that:
@@ -95,6 +110,11 @@ struct BrokerConfig {
   std::chrono::seconds retry_after{5};            // Retry-After on 503 at the cap
   size_t replay_page = 500;                       // outbox rows per replay query
   size_t max_chunk_bytes = 256 * 1024;            // one socket write at most
+  // The window deadline model (2): a first guess of the fan-out cost per
+  // batched client, and the time allowed for the outbox reader and the
+  // client's own read. Tests set both to 0 to get exact windows.
+  std::chrono::nanoseconds fanout_seed_per_client{50'000};
+  std::chrono::milliseconds delivery_slack{10};
 
   // Reads the SSE_* variables above; invalid values throw std::invalid_argument
   // naming the variable.
@@ -177,6 +197,9 @@ class Subscription {
   Phase phase_ = Phase::Hello;
   size_t last_chunk_events_ = 0;
   std::chrono::steady_clock::time_point last_write_;
+  // Set when the last Data held live batched frames: when they were fanned
+  // out. The next call (the write is done by then) reports the lag.
+  std::optional<std::chrono::steady_clock::time_point> lag_from_;
   bool closed_ = false;
 };
 

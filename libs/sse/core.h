@@ -16,6 +16,7 @@ struct Queued {
   FlushPtr flush;
   size_t bytes = 0;   // bytes of the frames that match this subscription
   size_t events = 0;  // events in those frames
+  std::chrono::steady_clock::time_point queued_at;  // when the broker fanned it out
 };
 
 struct SubState {
@@ -37,21 +38,39 @@ struct Core {
   mutable std::mutex mu;
   std::condition_variable batch_cv;
   std::vector<std::shared_ptr<SubState>> subs;
+  size_t batched_subs = 0;  // subs with batch on
   int64_t last_published = 0;  // highest id handed to batch=0 streams
   int64_t last_flushed = 0;    // highest id handed to batched streams
   std::vector<Event> pending;  // the open batch window
   std::vector<FramePtr> pending_unit;
   std::chrono::steady_clock::time_point window_end;
+  // Fan-out cost model for the window deadline (broker.h, 2): the slowest
+  // batched writer's delay after a flush, per client it went to. Writers
+  // raise batch_lag_max_ns; the batcher folds it in at the next flush.
+  std::atomic<int64_t> batch_lag_max_ns{0};
+  double lag_per_client_ns = 0;
+  size_t last_flush_clients = 0;
   bool stopping = false;
   std::thread batcher;
 
   std::atomic<uint64_t> clients_total{0}, clients_current{0}, clients_rejected{0}, clients_dropped{0},
       events_broadcast{0}, events_delivered{0}, events_failed{0};
 
+  std::vector<std::shared_ptr<SubState>> to_wake;  // filled under mu, woken after
+
   // Queues `flush` on every subscription of that stream whose filter matches
   // at least one frame; drops the ones over their byte limit. Holds mu.
-  void fan_out_locked(const FlushPtr& flush, bool batched_stream);
+  // Returns how many subscriptions got it; they are added to to_wake.
+  size_t fan_out_locked(const FlushPtr& flush, bool batched_stream);
+  // Wakes to_wake. Call without mu: 2,000 futex wakes under the lock would
+  // hold up publish() and subscribe() for milliseconds.
+  void wake(std::vector<std::shared_ptr<SubState>>& subs);
   void flush_window_locked();
+  // How long before its deadline a window must close so that its frames
+  // reach every batched client in time. Holds mu.
+  std::chrono::steady_clock::duration delivery_reserve_locked() const;
+  // A batched writer finished writing frames queued at `queued_at`.
+  void note_batch_lag(std::chrono::steady_clock::time_point queued_at);
   void batcher_loop();
   void unregister(const std::shared_ptr<SubState>& st);
 };

@@ -85,6 +85,10 @@ Subscription::Next Subscription::next(std::string& out, milliseconds max_wait) {
   out.clear();
   last_chunk_events_ = 0;
   if (closed_) return Next::Closed;
+  if (lag_from_) {
+    core_->note_batch_lag(*lag_from_);
+    lag_from_.reset();
+  }
 
   if (phase_ == Phase::Hello) {
     out = "retry: " + std::to_string(core_->cfg.retry.count()) + "\n\n";
@@ -115,9 +119,11 @@ Subscription::Next Subscription::next(std::string& out, milliseconds max_wait) {
   if (st_->dropped) return Next::Dropped;
   if (st_->closed) return Next::Closed;
   size_t taken_bytes = 0, taken_events = 0;
+  std::optional<steady_clock::time_point> oldest;
   while (!st_->queue.empty() && out.size() < core_->cfg.max_chunk_bytes) {
     auto q = std::move(st_->queue.front());
     st_->queue.pop_front();
+    if (!oldest) oldest = q.queued_at;
     taken_bytes += q.bytes;
     taken_events += q.events;
     lk.unlock();  // rendering needs no lock: the flush is immutable
@@ -132,6 +138,7 @@ Subscription::Next Subscription::next(std::string& out, milliseconds max_wait) {
   if (!out.empty()) {
     core_->events_delivered += last_chunk_events_;
     last_write_ = steady_clock::now();
+    if (st_->batch) lag_from_ = oldest;
     return Next::Data;
   }
   if (steady_clock::now() >= heartbeat_at) {

@@ -2,8 +2,10 @@
 
 #include "events.h"
 
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "sse/broker.h"
 #include "sse/client_parser.h"
@@ -170,6 +172,29 @@ TEST_CASE("batched clients get a window merged with its highest id; batch=0 clie
   b.publish({ev(12, "audio-ready", "yt:A")});
   rb.pump(2, 2s);
   CHECK(rb.ids() == std::vector<int64_t>{11, 12});
+}
+
+TEST_CASE("a window closes early enough for its fan-out: reserve = 1.5 x cost per client x clients + slack, at most half") {
+  // With a guess of 10 ms per client, 3 batched clients reserve 45 + 10 ms of
+  // a 200 ms window; 10 clients would need 160 ms, capped at half (100 ms).
+  for (auto [clients, lo, hi] : {std::tuple{3, 125ms, 190ms}, std::tuple{10, 80ms, 140ms}}) {
+    CAPTURE(clients);
+    BrokerConfig cfg = unbatched_config();
+    cfg.batch_window = 200ms;
+    cfg.fanout_seed_per_client = 10ms;
+    cfg.delivery_slack = 10ms;
+    Broker b(cfg);
+    std::vector<std::unique_ptr<Reader>> readers;
+    for (int i = 0; i < clients; ++i) readers.push_back(std::make_unique<Reader>(b.subscribe({})));
+    auto t0 = std::chrono::steady_clock::now();
+    b.publish({ev(1, "report-updated", "yt:A", {{"variant", "comprehensive"}})});
+    b.publish({ev(2, "report-updated", "yt:A", {{"variant", "key-insights"}})});
+    readers.front()->pump(1, 2s);
+    auto at = std::chrono::steady_clock::now() - t0;
+    CHECK(readers.front()->ids() == std::vector<int64_t>{2});
+    CHECK(at >= lo);
+    CHECK(at < hi);
+  }
 }
 
 TEST_CASE("heartbeat comments come at the configured interval when idle") {

@@ -13,11 +13,15 @@ inline sse::Event ev(int64_t id, std::string type = "report-updated", std::strin
   return sse::Event{id, std::move(type), std::move(video), std::move(data), std::chrono::system_clock::now()};
 }
 
-// Every event delivered as published; heartbeats far enough apart not to interfere.
+// Every event delivered as published; heartbeats far enough apart not to
+// interfere. A test that turns batching on gets windows of exactly
+// batch_window (no reserve for the fan-out; see broker.h, 2).
 inline sse::BrokerConfig unbatched_config() {
   sse::BrokerConfig c;
   c.batch_window = std::chrono::milliseconds(0);
   c.heartbeat = std::chrono::seconds(10);
+  c.fanout_seed_per_client = std::chrono::nanoseconds(0);
+  c.delivery_slack = std::chrono::milliseconds(0);
   return c;
 }
 
