@@ -9,9 +9,11 @@
 // (exactly that string: httplib 0.11 never compresses it, so frames are not
 // held in a gzip buffer), Cache-Control: no-cache, X-Accel-Buffering: no (nginx
 // would otherwise buffer it). The content provider waits at most wait_slice
-// per call and returns false when sink.is_writable() is false or a write
-// fails, so a closed connection frees its thread and its broker slot, and
-// Server::stop() returns within wait_slice (+ the write timeout).
+// per call and returns false when a write fails; httplib's socket write first
+// waits (up to the write timeout) for the socket to be writable and fails if
+// it is not (checked in libcpp-httplib 0.11.4's SocketStream::write). So a
+// closed connection frees its thread and its broker slot, and Server::stop()
+// returns within wait_slice (+ the write timeout).
 //
 // Thread budget: see broker.h (6) and td::httpserve::configure_server.
 #pragma once
