@@ -41,6 +41,7 @@ struct Draft {
   std::optional<Sentence> bottom;
   std::vector<InsightDraft> insights;
   std::vector<GlossaryEntry> glossary;
+  bool frame = true;  // a script's spoken intro and outro
 };
 
 struct Phrases {
@@ -423,7 +424,7 @@ class Builder {
           append_sep(out, "\n\n", std::string("**") + in.headline + "**: " + join(in.body));
         break;
       case Format::script: {
-        auto ph = phrases_for(out_lang_);
+        auto ph = d.frame ? phrases_for(out_lang_) : std::nullopt;
         std::string title = spoken_title(input_.title);
         if (ph) out = title.empty() ? ph->intro : fill(ph->intro_titled, {{"title", title}});
         for (auto& p : d.paragraphs) append_sep(out, "\n\n", join(p));
@@ -468,6 +469,10 @@ class Builder {
       if (!from) {
         if (d.insights.size() > static_cast<size_t>(target_.min_items)) {
           d.insights.pop_back();
+        } else if (d.frame && spec_.format == Format::script) {
+          // A short source leaves no room for "Here is a summary of ..."
+          // around its one sentence; the content and glossary matter more.
+          d.frame = false;
         } else if (!d.glossary.empty()) {
           d.glossary.pop_back();
         } else {
