@@ -57,9 +57,7 @@ int audio_command(const Args& args) {
       "h,help", "show this help");
   o.parse_positional({"video", "variant"});
   o.positional_help("yt:<id> <variant>");
-  std::vector<std::string> st;
-  auto argv = to_argv("audio", args, st);
-  auto r = o.parse(static_cast<int>(argv.size()), argv.data());
+  auto r = parse_args(o, "audio", args);
   if (r.count("help")) return std::cout << o.help(), 0;
   if (!r.count("video") || !r.count("variant") || !r.count("output")) {
     std::cerr << "usage: tubedigest audio yt:<id> <variant> -o FILE.mp3\n";

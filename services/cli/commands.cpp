@@ -14,13 +14,19 @@ std::string database_url_from(const std::string& flag) {
   return env::database_url();
 }
 
-std::vector<char*> to_argv(const std::string& program, const Args& args, std::vector<std::string>& storage) {
-  storage.clear();
-  storage.push_back(program);
+cxxopts::ParseResult parse_args(cxxopts::Options& options, const std::string& command, const Args& args) {
+  std::vector<std::string> storage{command};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : storage) argv.push_back(s.data());
-  return argv;
+  auto r = options.parse(static_cast<int>(argv.size()), argv.data());
+  // cxxopts keeps positionals beyond the declared ones aside; a second URL
+  // or a typo must not be dropped without a word.
+  if (!r.unmatched().empty()) {
+    throw std::invalid_argument("unexpected argument '" + r.unmatched().front() + "' (see tubedigest " + command +
+                                " --help)");
+  }
+  return r;
 }
 
 }  // namespace td::cli

@@ -2,6 +2,8 @@
 // returns the process exit code; errors are one line on stderr.
 #pragma once
 
+#include <cxxopts.hpp>
+
 #include <functional>
 #include <map>
 #include <string>
@@ -25,7 +27,8 @@ void register_video_commands();
 // The database URL from --database-url or DATABASE_URL.
 std::string database_url_from(const std::string& flag);
 
-// argv for cxxopts: program name followed by the arguments.
-std::vector<char*> to_argv(const std::string& program, const Args& args, std::vector<std::string>& storage);
+// Parses a subcommand's arguments; arguments no option or positional takes
+// are an error (std::invalid_argument), as are cxxopts' own parse errors.
+cxxopts::ParseResult parse_args(cxxopts::Options& options, const std::string& command, const Args& args);
 
 }  // namespace td::cli

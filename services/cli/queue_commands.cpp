@@ -55,9 +55,7 @@ std::string age(double seconds) {
 
 int migrate_command(const Args& args) {
   auto o = base_options("migrate", "Apply the database migrations that are missing.");
-  std::vector<std::string> st;
-  auto argv = to_argv("migrate", args, st);
-  auto r = o.parse(static_cast<int>(argv.size()), argv.data());
+  auto r = parse_args(o, "migrate", args);
   if (r.count("help")) return std::cout << o.help(), 0;
   auto conn = db::connect(database_url_from(r["database-url"].as<std::string>()));
   auto applied = db::migrate(*conn);
@@ -69,9 +67,7 @@ int migrate_command(const Args& args) {
 int jobs_command(const Args& args) {
   auto o = base_options("jobs", "Show jobs per kind and status, and the latest dead jobs.");
   o.add_options()("dead", "how many dead jobs to list", cxxopts::value<int>()->default_value("10"));
-  std::vector<std::string> st;
-  auto argv = to_argv("jobs", args, st);
-  auto r = o.parse(static_cast<int>(argv.size()), argv.data());
+  auto r = parse_args(o, "jobs", args);
   if (r.count("help")) return std::cout << o.help(), 0;
   auto conn = open(r);
   queue::Queue q;
@@ -102,9 +98,7 @@ int change_command(const std::string& name, const Args& args) {
   o.add_options()("job", "job id", cxxopts::value<std::string>());
   o.parse_positional({"job"});
   o.positional_help("JOB_ID");
-  std::vector<std::string> st;
-  auto argv = to_argv(name, args, st);
-  auto r = o.parse(static_cast<int>(argv.size()), argv.data());
+  auto r = parse_args(o, name, args);
   if (r.count("help")) return std::cout << o.help(), 0;
   if (!r.count("job")) throw std::invalid_argument("missing JOB_ID (see tubedigest " + name + " --help)");
   int64_t id = parse_id(r["job"].as<std::string>());

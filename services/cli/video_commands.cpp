@@ -69,58 +69,19 @@ bool print_progress(const nlohmann::json& report, int64_t since_job, std::map<in
   return !pending;
 }
 
-int submit_command(const Args& args) {
-  cxxopts::Options o("tubedigest submit", "Queue a YouTube video for transcripts, summaries and audio.");
-  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
-      "variants", "comma-separated variants (default: $DEFAULT_VARIANTS or " + std::string(kDefaultVariants) + ")",
-      cxxopts::value<std::string>()->default_value(""))(
-      "transcript-file", "use this transcript (plain text, WebVTT or SRT) instead of fetching one",
-      cxxopts::value<std::string>()->default_value(""))("wait", "show progress per stage until done or failed")(
-      "timeout", "with --wait: give up after this long", cxxopts::value<std::string>()->default_value("30m"))(
-      "url", "YouTube link or id", cxxopts::value<std::string>())("h,help", "show this help");
-  o.parse_positional({"url"});
-  o.positional_help("URL");
-  std::vector<std::string> st;
-  auto argv = to_argv("submit", args, st);
-  auto r = o.parse(static_cast<int>(argv.size()), argv.data());
-  if (r.count("help")) return std::cout << o.help(), 0;
-  if (!r.count("url")) throw std::invalid_argument("missing URL (see tubedigest submit --help)");
-  auto url = r["url"].as<std::string>();
-  auto video_id = youtube::canonical_key(url);
-  auto csv = r["variants"].as<std::string>();
-  if (csv.empty()) csv = env::get_or("DEFAULT_VARIANTS", kDefaultVariants);
-  auto variants = parse_variant_list(csv);
-  if (variants.empty()) throw std::invalid_argument("no variants given; " + valid_variants_help());
-  std::optional<std::string> transcript;
-  if (auto f = r["transcript-file"].as<std::string>(); !f.empty()) transcript = read_file(f);
-
-  auto db_flag = r["database-url"].as<std::string>();
-  auto conn = open_store(db_flag);
-  queue::Queue q;
-  store::IngestRequest req{video_id, url.find("://") == std::string::npos ? youtube::watch_url(video_id.substr(3)) : url,
-                           {}, transcript};
-  for (const auto& v : variants) req.variants.push_back(v.name());
-  pqxx::work tx(*conn);
-  auto job = store::enqueue_ingest(tx, q, req);
-  tx.commit();
-  std::printf("%s %s: ingest job %lld (variants: %s)\n", video_id.c_str(), job.created ? "queued" : "already queued",
-              static_cast<long long>(job.id), join_names(variants).c_str());
-  if (!r.count("wait")) return 0;
-
-  // Wake on every outbox event; re-read the report at least once a second.
-  worker::Notifier notifier(database_url_from(db_flag), {events::kChannel});
-  notifier.start();
-  auto deadline = std::chrono::steady_clock::now() + env::parse_duration(r["timeout"].as<std::string>());
+// Follows one video's jobs until done or failed: 0 done, 1 failed, 3 timed out.
+int wait_for_video(pqxx::connection& conn, worker::Notifier& notifier, const std::string& video_id, int64_t job_id,
+                   std::chrono::steady_clock::time_point deadline) {
   std::map<int64_t, std::string> seen;
   bool failed = false;
   while (std::chrono::steady_clock::now() < deadline) {
     auto seq = notifier.sequence();
     nlohmann::json report;
     {
-      pqxx::read_transaction rt(*conn);
+      pqxx::read_transaction rt(conn);
       report = store::build_report(rt, video_id).value_or(nlohmann::json::object());
     }
-    if (report.contains("jobs") && print_progress(report, job.id, seen, failed)) {
+    if (report.contains("jobs") && print_progress(report, job_id, seen, failed)) {
       if (failed) {
         std::printf("%s: finished with failures (tubedigest report %s)\n", video_id.c_str(), video_id.c_str());
         return 1;
@@ -133,6 +94,67 @@ int submit_command(const Args& args) {
   std::printf("%s: still working after the timeout; check later with tubedigest report %s\n", video_id.c_str(),
               video_id.c_str());
   return 3;
+}
+
+int submit_command(const Args& args) {
+  cxxopts::Options o("tubedigest submit", "Queue YouTube videos for transcripts, summaries and audio.");
+  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
+      "variants", "comma-separated variants (default: $DEFAULT_VARIANTS or " + std::string(kDefaultVariants) + ")",
+      cxxopts::value<std::string>()->default_value(""))(
+      "transcript-file", "use this transcript (plain text, WebVTT or SRT) instead of fetching one (one URL only)",
+      cxxopts::value<std::string>()->default_value(""))("wait", "show progress per stage until done or failed")(
+      "timeout", "with --wait: give up after this long", cxxopts::value<std::string>()->default_value("30m"))(
+      "url", "YouTube links or ids", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
+  o.parse_positional({"url"});
+  o.positional_help("URL [URL...]");
+  auto r = parse_args(o, "submit", args);
+  if (r.count("help")) return std::cout << o.help(), 0;
+  if (!r.count("url")) throw std::invalid_argument("missing URL (see tubedigest submit --help)");
+  const auto urls = r["url"].as<std::vector<std::string>>();
+  std::vector<std::string> video_ids;
+  for (const auto& url : urls) video_ids.push_back(youtube::canonical_key(url));  // all valid before any is queued
+  auto csv = r["variants"].as<std::string>();
+  if (csv.empty()) csv = env::get_or("DEFAULT_VARIANTS", kDefaultVariants);
+  auto variants = parse_variant_list(csv);
+  if (variants.empty()) throw std::invalid_argument("no variants given; " + valid_variants_help());
+  std::optional<std::string> transcript;
+  if (auto f = r["transcript-file"].as<std::string>(); !f.empty()) {
+    if (urls.size() > 1) throw std::invalid_argument("--transcript-file goes with one URL");
+    transcript = read_file(f);
+  }
+  const auto timeout = env::parse_duration(r["timeout"].as<std::string>());
+
+  auto db_flag = r["database-url"].as<std::string>();
+  auto conn = open_store(db_flag);
+  queue::Queue q;
+  std::vector<int64_t> job_ids;
+  {
+    pqxx::work tx(*conn);  // all or none
+    for (size_t i = 0; i < urls.size(); ++i) {
+      const auto& url = urls[i];
+      const auto& video_id = video_ids[i];
+      store::IngestRequest req{video_id,
+                               url.find("://") == std::string::npos ? youtube::watch_url(video_id.substr(3)) : url,
+                               {}, transcript};
+      for (const auto& v : variants) req.variants.push_back(v.name());
+      auto job = store::enqueue_ingest(tx, q, req);
+      job_ids.push_back(job.id);
+      std::printf("%s %s: ingest job %lld (variants: %s)\n", video_id.c_str(),
+                  job.created ? "queued" : "already queued", static_cast<long long>(job.id),
+                  join_names(variants).c_str());
+    }
+    tx.commit();
+  }
+  if (!r.count("wait")) return 0;
+
+  // Wake on every outbox event; re-read the report at least once a second.
+  worker::Notifier notifier(database_url_from(db_flag), {events::kChannel});
+  notifier.start();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int worst = 0;
+  for (size_t i = 0; i < video_ids.size(); ++i)
+    worst = std::max(worst, wait_for_video(*conn, notifier, video_ids[i], job_ids[i], deadline));
+  return worst;
 }
 
 std::string duration_text(double s) {
@@ -151,9 +173,7 @@ int report_command(const Args& args) {
       "h,help", "show this help");
   o.parse_positional({"video"});
   o.positional_help("yt:<id>");
-  std::vector<std::string> st;
-  auto argv = to_argv("report", args, st);
-  auto r = o.parse(static_cast<int>(argv.size()), argv.data());
+  auto r = parse_args(o, "report", args);
   if (r.count("help")) return std::cout << o.help(), 0;
   if (!r.count("video")) throw std::invalid_argument("missing yt:<id> (see tubedigest report --help)");
   auto video_id = youtube::canonical_key(r["video"].as<std::string>());

@@ -344,3 +344,31 @@ TEST_CASE("Ingest: two replicas racing on one video store one video and one set 
   REQUIRE(t);
   CHECK(t->source == "auto");
 }
+
+TEST_CASE("tubedigest submit: several URLs queue together; a bad one or a stray argument queues nothing") {
+  Harness h;
+  const auto cli = td::test::bin_path("tubedigest");
+  auto jobs = [&] {
+    pqxx::read_transaction tx(*h.conn);
+    return tx.exec("SELECT count(*) FROM jobs WHERE kind = 'ingest'")[0][0].as<int>();
+  };
+  auto bad = td::process::run({cli, "submit", "--database-url", h.db.url(), "https://youtu.be/tdManualEn1",
+                               "https://example.com/watch?v=x"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("not a YouTube") != std::string::npos);
+  CHECK(jobs() == 0);
+  auto stray = td::process::run({cli, "report", "--database-url", h.db.url(), "yt:tdManualEn1", "extra"});
+  CHECK(stray.exit_code == 1);
+  CHECK(stray.err.find("unexpected argument 'extra'") != std::string::npos);
+
+  auto ok = td::process::run({cli, "submit", "--database-url", h.db.url(), "--variants", "comprehensive",
+                              "https://youtu.be/tdManualEn1", "tdAutoRoll1"});
+  CHECK(ok.ok());
+  CHECK(ok.out.find("yt:tdManualEn1 queued") != std::string::npos);
+  CHECK(ok.out.find("yt:tdAutoRoll1 queued") != std::string::npos);
+  CHECK(jobs() == 2);
+  auto two_files = td::process::run({cli, "submit", "--database-url", h.db.url(), "--transcript-file", "/dev/null",
+                                     "tdManualEn1", "tdAutoRoll1"});
+  CHECK(two_files.exit_code == 1);
+  CHECK(two_files.err.find("one URL") != std::string::npos);
+}
