@@ -372,3 +372,38 @@ TEST_CASE("tubedigest submit: several URLs queue together; a bad one or a stray 
   CHECK(two_files.exit_code == 1);
   CHECK(two_files.err.find("one URL") != std::string::npos);
 }
+
+TEST_CASE("Ingest: variants asked for while the video's ingest job is pending are not lost") {
+  Harness h;
+  const int64_t first = h.submit("yt:tdManualEn1", {"comprehensive"});
+  // The same video again before any worker ran: the pending job is reused.
+  const int64_t again = h.submit("yt:tdManualEn1", {"audio-fr:beginner", "comprehensive"});
+  CHECK(again == first);
+  Harness::Running w(h.db.url(), h.stage());
+  REQUIRE(td::test::eventually([&] { return h.finished(first); }, 20s));
+  REQUIRE(h.status(first) == "done");
+  pqxx::read_transaction tx(*h.conn);
+  auto rows = tx.exec("SELECT payload::jsonb->>'variant' FROM jobs WHERE kind = 'summarize' ORDER BY 1");
+  std::vector<std::string> queued;
+  for (const auto& r : rows) queued.push_back(r[0].as<std::string>());
+  CHECK(queued == std::vector<std::string>{"audio-fr:beginner", "comprehensive"});
+}
+
+TEST_CASE("Ingest: a submit that lands after a finished ingest queues a new one for its new variants") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  const int64_t first = h.submit("yt:tdManualEn1", {"comprehensive"});
+  REQUIRE(td::test::eventually([&] { return h.finished(first); }, 20s));
+  const int64_t second = h.submit("yt:tdManualEn1", {"key-insights"});
+  CHECK(second != first);
+  REQUIRE(td::test::eventually([&] { return h.finished(second); }, 20s));
+  pqxx::read_transaction tx(*h.conn);
+  // comprehensive is queued once (the second ingest sees its job pending or
+  // its summary stored), key-insights once.
+  auto rows = tx.exec("SELECT payload::jsonb->>'variant', count(*) FROM jobs WHERE kind = 'summarize' GROUP BY 1 ORDER BY 1");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0][0].as<std::string>() == "comprehensive");
+  CHECK(rows[1][0].as<std::string>() == "key-insights");
+  CHECK(rows[0][1].as<int>() == 1);
+  CHECK(rows[1][1].as<int>() == 1);
+}
