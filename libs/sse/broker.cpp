@@ -61,19 +61,36 @@ std::chrono::steady_clock::duration Core::delivery_reserve_locked() const {
 }
 
 void Core::note_batch_lag(std::chrono::steady_clock::time_point queued_at) {
-  const int64_t lag = (std::chrono::steady_clock::now() - queued_at).count();
-  int64_t seen = batch_lag_max_ns.load(std::memory_order_relaxed);
-  while (lag > seen && !batch_lag_max_ns.compare_exchange_weak(seen, lag, std::memory_order_relaxed)) {
-  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - queued_at);
+  const size_t bucket = std::min<size_t>(static_cast<size_t>(std::max<int64_t>(0, ms.count())), kLagBuckets - 1);
+  batch_lag_ms[bucket].fetch_add(1, std::memory_order_relaxed);
 }
+
+namespace {
+// The 99th percentile of the lags counted since the last call, in ns (the
+// upper edge of its bucket); 0 when none were counted. Resets the counts.
+int64_t take_lag_p99(std::array<std::atomic<uint32_t>, Core::kLagBuckets>& buckets) {
+  std::array<uint32_t, Core::kLagBuckets> n{};
+  uint64_t total = 0;
+  for (size_t i = 0; i < buckets.size(); ++i) total += n[i] = buckets[i].exchange(0, std::memory_order_relaxed);
+  if (total == 0) return 0;
+  const uint64_t want = (total * 99 + 99) / 100;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < n.size(); ++i) {
+    seen += n[i];
+    if (seen >= want) return static_cast<int64_t>(i + 1) * 1'000'000;
+  }
+  return static_cast<int64_t>(n.size()) * 1'000'000;
+}
+}  // namespace
 
 void Core::flush_window_locked() {
   if (pending.empty()) return;
   // Fold in how slow the previous flush was: a decaying maximum, so one
   // slow flush raises the reserve at once and it eases off over ~10 flushes.
-  const int64_t slowest = batch_lag_max_ns.exchange(0, std::memory_order_relaxed);
-  if (last_flush_clients > 0 && slowest > 0) {
-    const double observed = static_cast<double>(slowest) / static_cast<double>(last_flush_clients);
+  const int64_t slow = take_lag_p99(batch_lag_ms);
+  if (last_flush_clients > 0 && slow > 0) {
+    const double observed = static_cast<double>(slow) / static_cast<double>(last_flush_clients);
     lag_per_client_ns = std::max(observed, lag_per_client_ns * 0.8);
   }
   auto fl = flush_batched(pending, pending_unit);

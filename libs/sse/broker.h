@@ -21,9 +21,11 @@
 //    first), so a window closes `reserve` before its deadline:
 //      reserve = 1.5 x lag_per_client x batched clients + delivery_slack,
 //    at most half the window (1.5: clients read after the server wrote, and
-//    the next flush may be slower than the last ones). lag_per_client is measured: each batched
-//    writer reports how long after the fan-out its write completed; the
-//    batcher keeps a decaying maximum of (slowest writer / clients) per flush,
+//    the next flush may be slower than the last ones). lag_per_client is
+//    measured: each batched writer reports how long after the fan-out its
+//    write completed; the batcher keeps a decaying maximum of (99th
+//    percentile of those / clients) per flush (a few stuck clients are late
+//    anyway and must not shrink every window),
 //    seeded with fanout_seed_per_client so the first window after a start is
 //    not late. With a few clients a window stays almost the whole budget;
 //    with 2,000 it merges about 180 ms of events and still lands by 250 ms.

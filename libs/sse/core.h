@@ -3,6 +3,8 @@
 // SubState::mu (and Core::mu to register / unregister).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -44,10 +46,13 @@ struct Core {
   std::vector<Event> pending;  // the open batch window
   std::vector<FramePtr> pending_unit;
   std::chrono::steady_clock::time_point window_end;
-  // Fan-out cost model for the window deadline (broker.h, 2): the slowest
-  // batched writer's delay after a flush, per client it went to. Writers
-  // raise batch_lag_max_ns; the batcher folds it in at the next flush.
-  std::atomic<int64_t> batch_lag_max_ns{0};
+  // Fan-out cost model for the window deadline (broker.h, 2). Batched
+  // writers count how long after a flush they finished writing it, in 1 ms
+  // buckets (the last one holds everything longer); at the next flush the
+  // batcher takes the 99th percentile, so a few stuck clients do not shrink
+  // every window, and divides it by the clients that flush went to.
+  static constexpr size_t kLagBuckets = 1024;
+  std::array<std::atomic<uint32_t>, kLagBuckets> batch_lag_ms{};
   double lag_per_client_ns = 0;
   size_t last_flush_clients = 0;
   bool stopping = false;

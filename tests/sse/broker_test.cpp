@@ -43,6 +43,12 @@ struct Reader {
       parse(out);
     }
   }
+  // One call that does not wait (a writer coming back after its write).
+  void step() {
+    std::string out;
+    last = sub->next(out, 0ms);
+    parse(out);
+  }
   void parse(const std::string& body) {
     // Split on blank lines, the way an EventSource does.
     size_t pos = 0;
@@ -195,6 +201,35 @@ TEST_CASE("a window closes early enough for its fan-out: reserve = 1.5 x cost pe
     CHECK(at >= lo);
     CHECK(at < hi);
   }
+}
+
+TEST_CASE("the fan-out estimate follows the 99th percentile: one stuck client of 100 does not shrink windows") {
+  BrokerConfig cfg = unbatched_config();
+  cfg.batch_window = 200ms;
+  Broker b(cfg);
+  std::vector<std::unique_ptr<Reader>> readers;
+  for (int i = 0; i < 100; ++i) readers.push_back(std::make_unique<Reader>(b.subscribe({})));
+  for (auto& r : readers) r->step();  // the retry hint
+  b.publish({ev(1)});
+  for (auto& r : readers) r->pump(1, 1s);
+  // Writers report their lag when they come back after the write: 99 at
+  // once, one 150 ms late.
+  for (size_t i = 0; i + 1 < readers.size(); ++i) readers[i]->step();
+  std::this_thread::sleep_for(150ms);
+  readers.back()->step();
+  // The next flush folds those lags in; the window after it uses them.
+  b.publish({ev(2)});
+  for (auto& r : readers) r->pump(2, 1s);
+  for (auto& r : readers) r->step();
+  auto t0 = std::chrono::steady_clock::now();
+  b.publish({ev(3)});
+  readers.front()->pump(3, 2s);
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(readers.front()->ids() == std::vector<int64_t>{1, 2, 3});
+  // With the maximum (150 ms over 100 clients, x1.5) the window would have
+  // closed at 200 - 100 (its half) ms; with the percentile it stays near 200.
+  CHECK(took >= 170ms);
+  CHECK(took < 400ms);
 }
 
 TEST_CASE("heartbeat comments come at the configured interval when idle") {
