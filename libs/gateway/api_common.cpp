@@ -11,6 +11,7 @@
 #include "httpserve/errors.h"
 #include "store/report.h"
 #include "youtube/link.h"
+#include "common/quote.h"
 
 namespace td::gateway {
 
@@ -75,7 +76,7 @@ void reject_unknown_fields(const nlohmann::json& obj, std::initializer_list<cons
     if (!ok) {
       std::string list;
       for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      throw HttpError(400, "unknown field '" + key.substr(0, 64) + "' (known: " + list + ")");
+      throw HttpError(400, "unknown field " + quote_input(key) + " (known: " + list + ")");
     }
   }
 }
@@ -83,7 +84,7 @@ void reject_unknown_fields(const nlohmann::json& obj, std::initializer_list<cons
 std::string video_key_from_path(const std::string& segment) {
   if (segment.size() == 14 && segment.rfind("yt:", 0) == 0 && youtube::is_valid_video_id(segment.substr(3)))
     return segment;
-  throw HttpError(400, "invalid video id '" + segment.substr(0, 64) + "': expected yt:<11-character id>");
+  throw HttpError(400, "invalid video id " + quote_input(segment) + ": expected yt:<11-character id>");
 }
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {

@@ -18,6 +18,7 @@
 #include "store/report.h"
 #include "store/videos.h"
 #include "variants/variants.h"
+#include "common/quote.h"
 
 namespace td::gateway {
 
@@ -136,7 +137,7 @@ void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
   try {
     v = parse_variant(vname);
   } catch (const UnknownVariant& e) {
-    throw HttpError(404, "no audio variant '" + vname.substr(0, 64) + "'");
+    throw HttpError(404, "no audio variant " + quote_input(vname));
   }
   if (!v.is_audio()) throw HttpError(404, "'" + v.name() + "' is a text variant; audio variants: audio, audio-fr, audio-es");
   std::optional<store::AudioRecord> rec;

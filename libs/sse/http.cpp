@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "httpserve/errors.h"
+#include "common/quote.h"
 
 namespace td::sse {
 
@@ -56,7 +57,7 @@ SubscribeOptions parse_subscribe_request(const httplib::Request& req, const Endp
       std::string item = t.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
       if (!item.empty()) {
         if (!opts.allowed_types.empty() && !opts.allowed_types.count(item)) {
-          throw std::invalid_argument("unknown event type in types: " + item.substr(0, 64));
+          throw std::invalid_argument("unknown event type in types: " + quote_input(item));
         }
         o.filter.types.insert(item);
       }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/quote.h"
 
 namespace td::youtube {
 
@@ -14,8 +15,7 @@ namespace {
 constexpr size_t kIdLength = 11;
 
 [[noreturn]] void reject(std::string_view link, const std::string& why) {
-  std::string shown(link.substr(0, 200));
-  throw td::PermanentError("bad_link", "not a YouTube video link: '" + shown + "' (" + why + ")");
+  throw td::PermanentError("bad_link", "not a YouTube video link: " + quote_input(link, 200) + " (" + why + ")");
 }
 
 std::string lower(std::string_view s) {
@@ -63,7 +63,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 std::string checked_id(std::string_view link, std::string_view id) {
   if (!is_valid_video_id(id)) {
-    reject(link, "video id '" + std::string(id.substr(0, 40)) + "' is not 11 characters of A-Z a-z 0-9 _ -");
+    reject(link, "video id " + quote_input(id, 40) + " is not 11 characters of A-Z a-z 0-9 _ -");
   }
   return std::string(id);
 }
@@ -113,7 +113,7 @@ std::string parse_video_id(std::string_view raw) {
                                        "music.youtube.com",   "youtube-nocookie.com",
                                        "www.youtube-nocookie.com"};
   if (std::find(std::begin(kHosts), std::end(kHosts), host) == std::end(kHosts)) {
-    reject(raw, host.empty() ? "no host" : "'" + host + "' is not a YouTube host");
+    reject(raw, host.empty() ? "no host" : quote_input(host) + " is not a YouTube host");
   }
 
   if (parts.empty() || parts[0] == "watch") {

@@ -279,6 +279,12 @@ TEST_CASE("header injection and odd requests get clean errors") {
   auto a = raw_exchange(g.port, "GET /api/reports/yt:aaaaaaaaaaa%0d%0aX-Injected:%20yes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   CHECK(a.find("HTTP/1.1 400") == 0);
   CHECK(a.find("\r\nX-Injected") == std::string::npos);
+  CHECK(a.find(R"(invalid video id 'yt:aaaaaaaaaaa\\x0d\\x0aX-Injected: yes')") != std::string::npos);
+  // A NUL in the id is shown, not a place where the message stops.
+  auto nul = g.client().Get("/api/reports/yt:%00abc");
+  REQUIRE(nul);
+  CHECK(nul->status == 400);
+  CHECK(nlohmann::json::parse(nul->body)["error"] == "invalid video id 'yt:\\x00abc': expected yt:<11-character id>");
   auto b = raw_exchange(g.port, "GET /api/nothing%0d%0aSet-Cookie:%20a=b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   CHECK(b.find("HTTP/1.1 404") == 0);
   CHECK(b.find("\r\nSet-Cookie") == std::string::npos);

@@ -1,0 +1,14 @@
+// Client input quoted in an error message: at most `max` bytes, control
+// characters (NUL, CR, LF, ...) shown as \xNN, in single quotes. Messages
+// travel as C strings (std::exception::what()) and into logs and JSON: a NUL
+// would cut them short, a newline would forge a log line.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace td {
+
+std::string quote_input(std::string_view s, size_t max = 64);
+
+}  // namespace td
