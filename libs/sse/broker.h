@@ -50,6 +50,10 @@
 //    replay_page) and then drains its queue: no gap (everything <= H was
 //    committed before it was published, so the outbox has it) and no
 //    duplicate (the queue starts after H), whatever is published meanwhile.
+//    A stream without Last-Event-ID starts with `id: H` and no data (the
+//    spec sets lastEventId even when no event fires), and a replay ends with
+//    `id: H`: a client that saw no event, or whose filter let nothing through
+//    lately, still resumes from H instead of from nothing or from far back.
 //    If the outbox no longer holds Last-Event-ID + 1 (oldest_retained_id() is
 //    above it) or there is no ReplaySource, the client gets one `reset` event
 //    (id H) telling it to refetch its state, then goes live. A Last-Event-ID

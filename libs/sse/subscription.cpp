@@ -64,9 +64,16 @@ bool Subscription::replay_step(std::string& out) {
       return false;
     }
   }
+  // Replay over: everything up to H that the filter lets through was sent.
+  // Saying so with an id (no data) spares a filtered client, whose last
+  // frame may be far behind H, replaying the same span after a disconnect.
+  auto done = [&] {
+    out += "id: " + std::to_string(start_id_) + "\n\n";
+    return false;
+  };
   while (replay_cursor_ < start_id_) {
     auto page = src.fetch_after(replay_cursor_, core_->cfg.replay_page);
-    if (page.empty()) return false;  // purged meanwhile: nothing more to give
+    if (page.empty()) return done();  // purged meanwhile: nothing more to give
     int64_t page_last = page.back().id;
     if (page_last <= replay_cursor_) return false;  // a reader that does not advance
     // Ids above H arrive live; keep only (cursor, H].
@@ -76,9 +83,9 @@ bool Subscription::replay_step(std::string& out) {
     auto fl = opts_.batch ? flush_batched(page, {}) : flush_unbatched(page);
     auto n = render(*fl, opts_.filter, 0, out);
     last_chunk_events_ += n.events;
-    if (!out.empty()) return replay_cursor_ < start_id_;
+    if (!out.empty()) return replay_cursor_ < start_id_ ? true : done();
   }
-  return false;
+  return done();
 }
 
 Subscription::Next Subscription::next(std::string& out, milliseconds max_wait) {
@@ -91,8 +98,14 @@ Subscription::Next Subscription::next(std::string& out, milliseconds max_wait) {
   }
 
   if (phase_ == Phase::Hello) {
-    out = "retry: " + std::to_string(core_->cfg.retry.count()) + "\n\n";
+    out = "retry: " + std::to_string(core_->cfg.retry.count()) + "\n";
     phase_ = (opts_.last_event_id && *opts_.last_event_id < start_id_) ? Phase::Replay : Phase::Live;
+    // A client that is not replaying gets its resume point H at once, in a
+    // message without data (EventSource sets lastEventId and fires nothing).
+    // Otherwise a client that has seen no event yet would reconnect without
+    // Last-Event-ID and miss what happened while it was away.
+    if (!opts_.last_event_id) out += "id: " + std::to_string(start_id_) + "\n";
+    out += "\n";
     last_write_ = steady_clock::now();
     return Next::Data;
   }

@@ -2,6 +2,8 @@
 // cache following events; SSE metrics.
 #include <doctest/doctest.h>
 
+#include <optional>
+
 #include "events/outbox.h"
 #include "fixture.h"
 #include "gateway/outbox_feed.h"
@@ -35,6 +37,15 @@ std::string last_event_id_header(int64_t id) {
   h += std::to_string(id);
   h += "\r\n";
   return h;
+}
+
+// What an EventSource would send as Last-Event-ID: the last id field seen,
+// whether or not its message carried an event.
+std::optional<int64_t> last_id_field(const RawClient& c) {
+  std::optional<int64_t> id;
+  for (const auto& m : c.messages)
+    if (m.id) id = std::stoll(*m.id);
+  return id;
 }
 
 bool connected(RawClient& c) {
@@ -111,6 +122,35 @@ TEST_CASE("Last-Event-ID resumes with no gap and no duplicate, also across a gat
   auto next = emit(*conn, "report-deleted", "yt:ccccccccccc");
   REQUIRE(fresh.read_until([&] { return fresh.event_count() >= 1; }, 5s));
   CHECK(ids_of(fresh) == std::vector<int64_t>{next});
+}
+
+TEST_CASE("a client that saw no event yet still resumes: the stream opens with its resume id") {
+  TestDatabase db("gw");
+  auto conn = migrated_connection(db.url());
+  const int64_t before = emit(*conn, "report-updated", "yt:aaaaaaaaaaa");
+  std::optional<int64_t> given;
+  {
+    RunningGateway g1(gateway_options(db.url()));
+    RawClient cl(g1.port, "/api/report-events");
+    REQUIRE(connected(cl));
+    CHECK(cl.event_count() == 0);
+    given = last_id_field(cl);
+  }
+  REQUIRE(given);
+  CHECK(*given == before);  // everything up to here is the client's past
+  // While no gateway runs.
+  const int64_t a = emit(*conn, "audio-ready", "yt:aaaaaaaaaaa");
+  const int64_t b = emit(*conn, "audio-synced", "yt:aaaaaaaaaaa");
+  RunningGateway g2(gateway_options(db.url()));
+  RawClient again(g2.port, "/api/report-events?batch=0", last_event_id_header(*given));
+  REQUIRE(again.read_until([&] { return again.event_count() >= 2; }, 5s));
+  CHECK(ids_of(again) == std::vector<int64_t>{a, b});
+
+  // A filtered client's replay ends with the resume id, even when its last
+  // matching event is far behind.
+  RawClient filtered(g2.port, "/api/report-events?types=audio-ready", last_event_id_header(*given));
+  REQUIRE(filtered.read_until([&] { return filtered.event_count() >= 1 && last_id_field(filtered) == b; }, 5s));
+  CHECK(ids_of(filtered) == std::vector<int64_t>{a});
 }
 
 TEST_CASE("two gateway replicas both deliver every event; batching merges per video") {

@@ -76,7 +76,7 @@ struct Reader {
   std::vector<int64_t> ids() const {
     std::vector<int64_t> out;
     for (auto& m : msgs)
-      if (m.id) out.push_back(std::stoll(*m.id));
+      if (m.id && !m.event.empty()) out.push_back(std::stoll(*m.id));
     return out;
   }
 };
@@ -116,22 +116,25 @@ struct Outbox {
 };
 }  // namespace
 
-TEST_CASE("the first bytes are the retry hint, then events in id order") {
+TEST_CASE("the first bytes are the retry hint and the resume point, then events in id order") {
   Broker b(unbatched_config());
+  b.start_after(7);
   auto sub = b.subscribe({});
   REQUIRE(sub);
   std::string out;
   CHECK(sub->next(out, 10ms) == Next::Data);
-  CHECK(out == "retry: 3000\n\n");
-  b.publish({ev(1), ev(2), ev(3)});
+  // id without data: a client that sees no event before a disconnect still
+  // resumes after 7 (the spec sets lastEventId even when nothing is fired).
+  CHECK(out == "retry: 3000\nid: 7\n\n");
+  b.publish({ev(8), ev(9), ev(10)});
   Reader r(sub);
   r.pump(3, 1s);
-  CHECK(r.ids() == std::vector<int64_t>{1, 2, 3});
+  CHECK(r.ids() == std::vector<int64_t>{8, 9, 10});
   // Already published ids are ignored.
-  b.publish({ev(2), ev(3)});
-  b.publish({ev(4)});
+  b.publish({ev(9), ev(10)});
+  b.publish({ev(11)});
   r.pump(4, 1s);
-  CHECK(r.ids() == std::vector<int64_t>{1, 2, 3, 4});
+  CHECK(r.ids() == std::vector<int64_t>{8, 9, 10, 11});
   auto c = b.counters();
   CHECK(c.events_broadcast == 4);
   CHECK(c.events_delivered == 4);
