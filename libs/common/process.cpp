@@ -44,6 +44,15 @@ std::string Result::describe() const {
   return line.empty() ? what : what + ": " + line;
 }
 
+void close_inherited_fds(int first) {
+#ifdef CLOSE_RANGE_CLOEXEC
+  if (close_range(static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+  // Older kernels: one fcntl per possible descriptor.
+  const long max = sysconf(_SC_OPEN_MAX);
+  for (long fd = first; fd < (max > 0 && max < 1 << 20 ? max : 1 << 16); ++fd) fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+}
+
 Result run(const std::vector<std::string>& argv, const Options& options) {
   if (argv.empty()) throw std::invalid_argument("process::run: empty argv");
   // A child that exits without reading its stdin must not kill us with SIGPIPE.
@@ -70,6 +79,7 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
     dup2(in.fd[0], 0);
     dup2(out.fd[1], 1);
     dup2(err.fd[1], 2);
+    close_inherited_fds(3);  // exec_status too: it is close-on-exec already
     if (!options.extra_env.empty()) environ = envp.data();
     execvp(args[0], args.data());
     int e = errno;

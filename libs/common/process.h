@@ -34,4 +34,10 @@ struct Result {
 // (e.g. not found: errno ENOENT).
 Result run(const std::vector<std::string>& argv, const Options& options = {});
 
+// For a forked child before exec: marks every descriptor from `first` up
+// close-on-exec, so the program does not inherit the parent's sockets (an
+// inherited client socket stays open after the parent closes it, and the
+// peer never learns the connection is gone). Async-signal-safe.
+void close_inherited_fds(int first);
+
 }  // namespace td::process

@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
 #include <system_error>
 
 #include "common/process.h"
@@ -43,4 +47,17 @@ TEST_CASE("exit codes and stderr are reported; a missing program throws") {
   CHECK(r.exit_code == 1);
   CHECK(r.describe() == "exit 1: ERROR: video unavailable");
   CHECK_THROWS_AS(td::process::run({"/nonexistent/yt-dlp"}), std::system_error);
+}
+
+TEST_CASE("a program does not inherit the parent's descriptors beyond stdin, stdout and stderr") {
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  // Well above what ls itself opens; no O_CLOEXEC, like a socket httplib opens.
+  const int high = fcntl(p[1], F_DUPFD, 200);
+  REQUIRE(high >= 200);
+  auto r = td::process::run({"ls", "/proc/self/fd"});
+  for (int fd : {p[0], p[1], high}) close(fd);
+  REQUIRE(r.ok());
+  CHECK(r.out.find("\n" + std::to_string(high) + "\n") == std::string::npos);
+  CHECK(r.out.find("0\n1\n2\n") == 0);
 }
