@@ -111,17 +111,30 @@ $("#submit").onsubmit = async e => {
 $("#q").oninput = () => { clearTimeout(window.qt); window.qt = setTimeout(() => load(true), 250); };
 $("#more").onclick = () => load(false);
 
-const es = new EventSource("/api/report-events");
 const types = ["report-updated","report-synced","report-sync-error","report-sync-failed","audio-ready","audio-synced",
   "audio-sync-error","audio-sync-failed","reprocess-scheduled","reprocess-requested","reprocess-complete","reprocess-error","report-deleted"];
-for (const t of types) es.addEventListener(t, m => {
-  const d = JSON.parse(m.data); $("#status").textContent = "live · " + t + " " + (d.video_id || "");
-  if (!d.video_id) return;
-  if (t === "report-deleted") { const c = document.getElementById("card-" + d.video_id); if (c) c.remove(); } else refresh(d.video_id);
-});
-es.addEventListener("reset", () => load(true));
-es.onopen = () => { $("#status").textContent = "live"; };
-es.onerror = () => { $("#status").textContent = "reconnecting…"; };
+// The browser reconnects by itself (with Last-Event-ID) after a dropped
+// connection, but gives up for good after any answer but 200, such as the 503
+// past SSE_MAX_CLIENTS: then open a new stream from the last id seen, or
+// reload the list when no event came yet.
+let lastId = "";
+function connect(again) {
+  const es = new EventSource("/api/report-events" + (lastId ? "?last_event_id=" + encodeURIComponent(lastId) : ""));
+  const seen = m => { if (m.lastEventId) lastId = m.lastEventId; };
+  for (const t of types) es.addEventListener(t, m => {
+    seen(m);
+    const d = JSON.parse(m.data); $("#status").textContent = "live · " + t + " " + (d.video_id || "");
+    if (!d.video_id) return;
+    if (t === "report-deleted") { const c = document.getElementById("card-" + d.video_id); if (c) c.remove(); } else refresh(d.video_id);
+  });
+  es.addEventListener("reset", m => { seen(m); load(true); });
+  es.onopen = () => { $("#status").textContent = "live"; if (again && !lastId) load(true); again = false; };
+  es.onerror = () => {
+    $("#status").textContent = "reconnecting…";
+    if (es.readyState === EventSource.CLOSED) setTimeout(() => connect(true), 5000);
+  };
+}
+connect(false);
 load(true);
 </script></body></html>
 )HTML";

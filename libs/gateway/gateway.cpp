@@ -110,8 +110,12 @@ void Gateway::start() {
 
 void Gateway::stop() {
   if (stopped_.exchange(true)) return;
-  broker_->shutdown();  // open streams finish their bodies
+  // Stop accepting first: a browser whose stream ends below reconnects
+  // within its retry delay, and must meet a refused connection (it retries)
+  // rather than this gateway's 503 (EventSource gives up for good on any
+  // answer but 200). httplib's stop() only closes the listening socket.
   svr_.stop();
+  broker_->shutdown();  // open streams end; httplib then finishes its tasks
   if (listener_.joinable()) listener_.join();
   feed_->stop();
 }

@@ -237,6 +237,11 @@ Counters Broker::counters() const {
 
 const BrokerConfig& Broker::config() const { return core_->cfg; }
 
+bool Broker::stopped() const {
+  std::lock_guard lk(core_->mu);
+  return core_->stopping;
+}
+
 void Broker::shutdown() {
   auto& c = *core_;
   std::vector<std::shared_ptr<detail::SubState>> subs;

@@ -232,6 +232,8 @@ class Broker {
 
   // nullptr when max_clients are connected (answer 503) or after shutdown().
   std::shared_ptr<Subscription> subscribe(SubscribeOptions opts);
+  // shutdown() was called.
+  bool stopped() const;
 
   Counters counters() const;
   const BrokerConfig& config() const;

@@ -90,6 +90,14 @@ httplib::Server::Handler report_events_handler(Broker& broker, EndpointOptions o
       return httpserve::json_error(res, 400, e.what());
     }
     auto sub = broker.subscribe(std::move(so));
+    if (!sub && broker.stopped()) {
+      // Shutting down (a request on a kept-alive connection can still get
+      // here). Any status but 200 makes an EventSource stop reconnecting for
+      // good, so start a 200 stream and abort it at once: to the client that
+      // is a dropped connection, and it comes back with its Last-Event-ID.
+      res.set_chunked_content_provider("text/event-stream", [](size_t, httplib::DataSink&) { return false; });
+      return;
+    }
     if (!sub) {
       res.set_header("Retry-After", std::to_string(broker.config().retry_after.count()));
       return httpserve::json_error(res, 503, "too many event stream clients; retry later");
