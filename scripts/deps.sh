@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages tubedigest needs, only those missing.
 # Idempotent and quiet when nothing is missing. Uses sudo when not root.
+#   scripts/deps.sh          what building and running need
+#   scripts/deps.sh --test   also what only the tests use (scripts/test.sh)
 set -euo pipefail
 
 packages=(
@@ -9,8 +11,12 @@ packages=(
   libespeak-ng-dev espeak-ng-data libmp3lame-dev libmpg123-dev libcld2-dev
   apertium apertium-eng-spa apertium-fr-es
   postgresql-15 postgresql-client-15
-  docker-compose
 )
+if [[ "${1:-}" == "--test" ]]; then
+  # docker-compose validates compose.yaml; chromium runs the dashboard's
+  # EventSource in tests/browser.
+  packages+=(docker-compose chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 source scripts/lib/pg.sh
 
-scripts/deps.sh
+scripts/deps.sh --test
 build_dir=build
 if [[ -n "${SANITIZE:-}" ]]; then
   build_dir=build-sanitize
