@@ -44,7 +44,8 @@ Chromium::Chromium() {
     const std::string profile = "--user-data-dir=" + profile_;
     // --no-sandbox: tests run as root in CI, where Chromium's sandbox refuses to start.
     std::vector<const char*> argv{browser.c_str(), "--headless=new", "--no-sandbox", "--disable-gpu",
-                                  "--no-first-run", "--disable-extensions", "--remote-debugging-pipe",
+                                  "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
+                                  "--remote-debugging-pipe",
                                   profile.c_str(), "about:blank", nullptr};
     execvp(argv[0], const_cast<char* const*>(argv.data()));
     _exit(127);
