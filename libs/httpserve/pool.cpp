@@ -1,5 +1,7 @@
 #include "httpserve/pool.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -134,6 +136,11 @@ void configure_server(httplib::Server& svr, const ServerLimits& l) {
   svr.set_keep_alive_timeout(l.keep_alive_timeout.count());
   svr.set_keep_alive_max_count(l.keep_alive_max_requests);
   svr.set_tcp_nodelay(l.tcp_nodelay);
+  const auto user_timeout = static_cast<unsigned>(l.tcp_user_timeout.count());
+  svr.set_socket_options([user_timeout](socket_t sock) {
+    httplib::default_socket_options(sock);  // SO_REUSEPORT, as without this hook
+    if (user_timeout > 0) setsockopt(sock, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
+  });
 }
 
 namespace {
@@ -143,6 +150,8 @@ struct ListenSocketAccess : httplib::Server {
   static socket_t fd(httplib::Server& s) { return (s.*(&ListenSocketAccess::svr_sock_)).load(); }
 };
 }  // namespace
+
+int listen_socket(httplib::Server& svr) { return ListenSocketAccess::fd(svr); }
 
 bool set_listen_backlog(httplib::Server& svr, int backlog) {
   socket_t fd = ListenSocketAccess::fd(svr);

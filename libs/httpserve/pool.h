@@ -84,15 +84,25 @@ struct ServerLimits {
   size_t keep_alive_max_requests = 1000;
   int listen_backlog = 1024;      // httplib listens with 5 (CPPHTTPLIB_LISTEN_BACKLOG)
   bool tcp_nodelay = true;        // SSE frames are small; Nagle would hold them
+  // TCP_USER_TIMEOUT, set on the listening socket and so inherited by every
+  // accepted one: a peer that stops acknowledging (a laptop closed mid-stream,
+  // a phone gone off the network) is cut off this long after the first
+  // unacknowledged write, such as an SSE heartbeat, instead of after TCP's
+  // ~15 minutes of retransmissions. 0 keeps the system default.
+  std::chrono::milliseconds tcp_user_timeout{30000};
 };
 
 // Sets the task queue (ElasticThreadPool min=api_threads, max=api_threads +
-// stream_threads), timeouts, keep-alive and TCP_NODELAY. Call before binding.
+// stream_threads), timeouts, keep-alive, TCP_NODELAY and TCP_USER_TIMEOUT.
+// Call before binding.
 void configure_server(httplib::Server& svr, const ServerLimits& limits);
 
 // Re-issues listen(2) on the bound socket with a larger backlog: httplib's 5
 // drops SYNs when hundreds of clients connect at once (each retried after 1 s).
 // Call after bind_to_port / bind_to_any_port. Returns false when not bound.
 bool set_listen_backlog(httplib::Server& svr, int backlog);
+
+// The bound listening socket, -1 when not bound (for socket options).
+int listen_socket(httplib::Server& svr);
 
 }  // namespace td::httpserve

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -290,4 +291,18 @@ TEST_CASE("pool threads survive httplib's recursive regex routing of a long path
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(r->body == "8000");
+}
+
+TEST_CASE("the listening socket carries TCP_USER_TIMEOUT, which accepted connections inherit") {
+  Server s([](httplib::Server&, Router&) {});
+  const int fd = listen_socket(s.svr);
+  REQUIRE(fd >= 0);
+  unsigned ms = 0;
+  socklen_t len = sizeof ms;
+  REQUIRE(getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, &len) == 0);
+  CHECK(ms == 30000);  // ServerLimits' default
+  int reuse = 0;
+  len = sizeof reuse;
+  REQUIRE(getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &reuse, &len) == 0);
+  CHECK(reuse != 0);  // httplib's own default (SO_REUSEPORT on Linux) still applies
 }
