@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errors.h"
+#include "common/quote.h"
 #include "db/connection.h"
 #include "gateway/db_pool.h"
 #include "gateway/report_cache.h"
@@ -11,7 +12,6 @@
 #include "httpserve/errors.h"
 #include "store/report.h"
 #include "youtube/link.h"
-#include "common/quote.h"
 
 namespace td::gateway {
 

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/quote.h"
 #include "events/outbox.h"
 #include "events/types.h"
 #include "gateway/api.h"
@@ -18,7 +19,6 @@
 #include "store/report.h"
 #include "store/videos.h"
 #include "variants/variants.h"
-#include "common/quote.h"
 
 namespace td::gateway {
 

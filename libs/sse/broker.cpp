@@ -53,9 +53,8 @@ std::chrono::steady_clock::duration Core::delivery_reserve_locked() const {
   // The writers' lag is measured at the server; clients read after it, and
   // a flush can be slower than the last few were: 1.5x headroom.
   constexpr double kHeadroom = 1.5;
-  const double per_client =
-      last_flush_clients ? lag_per_client_ns : static_cast<double>(cfg.fanout_seed_per_client.count());
-  auto reserve = std::chrono::nanoseconds(static_cast<int64_t>(kHeadroom * per_client * static_cast<double>(batched_subs))) +
+  auto reserve =
+      std::chrono::nanoseconds(static_cast<int64_t>(kHeadroom * lag_per_client_ns * static_cast<double>(batched_subs))) +
                  std::chrono::duration_cast<std::chrono::nanoseconds>(cfg.delivery_slack);
   return std::min<std::chrono::steady_clock::duration>(reserve, cfg.batch_window / 2);
 }
@@ -97,11 +96,7 @@ void Core::flush_window_locked() {
   last_flushed = fl->max_id;
   pending.clear();
   pending_unit.clear();
-  const size_t n = fan_out_locked(fl, true);
-  if (n > 0) {
-    if (last_flush_clients == 0) lag_per_client_ns = static_cast<double>(cfg.fanout_seed_per_client.count());
-    last_flush_clients = n;
-  }
+  if (const size_t n = fan_out_locked(fl, true); n > 0) last_flush_clients = n;
 }
 
 void Core::batcher_loop() {
@@ -137,6 +132,7 @@ void Core::unregister(const std::shared_ptr<SubState>& st) {
 Broker::Broker(BrokerConfig cfg, ReplaySource replay) : core_(std::make_shared<detail::Core>()) {
   core_->cfg = cfg;
   core_->replay = std::move(replay);
+  core_->lag_per_client_ns = static_cast<double>(cfg.fanout_seed_per_client.count());  // until measured
   if (cfg.batch_window.count() > 0) {
     core_->batcher = std::thread([core = core_.get()] { core->batcher_loop(); });
   }

@@ -53,8 +53,8 @@ struct Core {
   // every window, and divides it by the clients that flush went to.
   static constexpr size_t kLagBuckets = 1024;
   std::array<std::atomic<uint32_t>, kLagBuckets> batch_lag_ms{};
-  double lag_per_client_ns = 0;
-  size_t last_flush_clients = 0;
+  double lag_per_client_ns = 0;  // starts at cfg.fanout_seed_per_client
+  size_t last_flush_clients = 0;  // batched clients the last flush went to
   bool stopping = false;
   std::thread batcher;
 

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "httpserve/errors.h"
 #include "common/quote.h"
+#include "httpserve/errors.h"
 
 namespace td::sse {
 

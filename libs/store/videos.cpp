@@ -14,7 +14,8 @@ ON CONFLICT (id) DO UPDATE SET
   metadata = excluded.metadata, metadata_missing = excluded.metadata_missing,
   requested_variants = videos.requested_variants ||
     ARRAY(SELECT v FROM unnest(excluded.requested_variants) v WHERE v <> ALL (videos.requested_variants)),
-  updated_at = now())SQL"},
+  updated_at = now()
+RETURNING array_to_json(requested_variants)::text)SQL"},
     {"td_video_add_variants", R"SQL(
 INSERT INTO videos (id, url, requested_variants) VALUES ($1, $2, $3::text[])
 ON CONFLICT (id) DO UPDATE SET
@@ -64,12 +65,13 @@ std::optional<Video> one(const pqxx::result& rows) {
 
 }  // namespace
 
-void upsert_video(pqxx::transaction_base& tx, const Video& v) {
+std::vector<std::string> upsert_video(pqxx::transaction_base& tx, const Video& v) {
   std::optional<std::string> duration;
   if (v.duration_s) duration = std::to_string(*v.duration_s);
-  tx.exec_prepared("td_video_upsert", v.id, v.url, db::nullable(v.title), db::nullable(v.channel),
-                   db::nullable(duration), v.metadata.dump(), v.metadata_missing,
-                   db::array_literal(v.requested_variants));
+  auto r = tx.exec_prepared1("td_video_upsert", v.id, v.url, db::nullable(v.title), db::nullable(v.channel),
+                             db::nullable(duration), v.metadata.dump(), v.metadata_missing,
+                             db::array_literal(v.requested_variants));
+  return nlohmann::json::parse(r[0].as<std::string>()).get<std::vector<std::string>>();
 }
 
 void add_requested_variants(pqxx::transaction_base& tx, const std::string& video_id, const std::string& url,

@@ -26,8 +26,8 @@ struct Video {
 };
 
 // Inserts the video or updates what ingest learned; requested variants are
-// merged (union, order kept), never dropped.
-void upsert_video(pqxx::transaction_base& tx, const Video& v);
+// merged (union, order kept), never dropped. Returns the merged list.
+std::vector<std::string> upsert_video(pqxx::transaction_base& tx, const Video& v);
 // Records variants a request asked for (submit, reprocess) without
 // touching metadata; creates the row (with only its url) when missing.
 void add_requested_variants(pqxx::transaction_base& tx, const std::string& video_id, const std::string& url,

@@ -152,19 +152,17 @@ void Stage::handle(worker::JobContext& ctx) {
   video.metadata = youtube::to_json(meta);
   video.metadata_missing = missing;
   for (const auto& v : variants) video.requested_variants.push_back(v.name());
-  store::upsert_video(tx, video);
   // A submit that found this job pending recorded its variants on the video
-  // row only. The upsert holds the row lock: such a submit either committed
-  // before (its variants are read here) or waits for this transaction, and
-  // then queues a new ingest job since this one is done by then.
-  if (auto row = store::get_video(tx, key)) {
-    for (const auto& name : row->requested_variants) {
-      if (std::any_of(variants.begin(), variants.end(), [&](const Variant& v) { return v.name() == name; })) continue;
-      try {
-        variants.push_back(parse_variant(name));
-      } catch (const UnknownVariant& e) {
-        spdlog::warn("job={} video={} ignoring stored variant: {}", ctx.job().id, key, e.what());
-      }
+  // row only; the upsert returns the row's merged list. It holds the row
+  // lock: such a submit either committed before (its variants are in that
+  // list) or waits for this transaction, and then queues a new ingest job
+  // since this one is done by then.
+  for (const auto& name : store::upsert_video(tx, video)) {
+    if (std::any_of(variants.begin(), variants.end(), [&](const Variant& v) { return v.name() == name; })) continue;
+    try {
+      variants.push_back(parse_variant(name));
+    } catch (const UnknownVariant& e) {
+      spdlog::warn("job={} video={} ignoring stored variant: {}", ctx.job().id, key, e.what());
     }
   }
 

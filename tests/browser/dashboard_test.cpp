@@ -6,7 +6,6 @@
 
 #include <csignal>
 #include <functional>
-#include <thread>
 
 #include "browser/cdp.h"
 #include "events/outbox.h"
@@ -30,12 +29,8 @@ int64_t emit(pqxx::connection& c, const std::string& type, const std::string& vi
 // the last value.
 nlohmann::json eval_until(Chromium& b, const std::string& session, const std::string& expr,
                           const std::function<bool(const nlohmann::json&)>& pred, std::chrono::milliseconds timeout) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  nlohmann::json v = b.eval(session, expr);
-  while (!pred(v) && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(100ms);
-    v = b.eval(session, expr);
-  }
+  nlohmann::json v;
+  wait_for([&] { return pred(v = b.eval(session, expr)); }, timeout);
   return v;
 }
 
