@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-Release} "$@" >/dev/null
-cmake --build "$build_dir" -j "$(nproc)" 2>&1 | grep -Ev '^\[ *[0-9]+%\]|^-- ' || true
+cmake --build "$build_dir" -j "$(scripts/build-jobs.sh)" 2>&1 | grep -Ev '^\[ *[0-9]+%\]|^-- ' || true
 test "${PIPESTATUS[0]}" -eq 0

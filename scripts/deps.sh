@@ -15,7 +15,7 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # docker-compose validates compose.yaml; chromium runs the dashboard's
   # EventSource in tests/browser.
-  packages+=(docker-compose chromium)
+  packages+=(docker-compose chromium python3-venv python3-pip)
 fi
 
 missing=()

@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
+#include <map>
 #include <system_error>
 
 extern char** environ;
@@ -53,6 +55,27 @@ void close_inherited_fds(int first) {
   for (long fd = first; fd < (max > 0 && max < 1 << 20 ? max : 1 << 16); ++fd) fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
 }
 
+std::vector<std::string> merge_environment(const std::vector<std::string>& extra) {
+  auto name_of = [](const std::string& e) { return e.substr(0, e.find('=')); };
+  std::vector<std::string> out;
+  std::map<std::string, size_t> at;  // name -> index in out
+  auto apply = [&](const std::string& e) {
+    std::string name = name_of(e);
+    bool remove = e.find('=') == std::string::npos;
+    auto it = at.find(name);
+    if (it != at.end()) {
+      out[it->second] = remove ? std::string() : e;  // "" marks a removed entry
+    } else if (!remove) {
+      at[name] = out.size();
+      out.push_back(e);
+    }
+  };
+  for (char** e = environ; *e; ++e) apply(*e);
+  for (const auto& e : extra) apply(e);  // later entries win
+  out.erase(std::remove(out.begin(), out.end(), std::string()), out.end());
+  return out;
+}
+
 Result run(const std::vector<std::string>& argv, const Options& options) {
   if (argv.empty()) throw std::invalid_argument("process::run: empty argv");
   // A child that exits without reading its stdin must not kill us with SIGPIPE.
@@ -66,8 +89,7 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
   std::vector<std::string> env_store;
   std::vector<char*> envp;
   if (!options.extra_env.empty()) {
-    for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
-    for (auto& e : options.extra_env) env_store.push_back(e);
+    env_store = merge_environment(options.extra_env);
     for (auto& e : env_store) envp.push_back(e.data());
     envp.push_back(nullptr);
   }

@@ -15,7 +15,7 @@ struct Options {
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   size_t max_stdout = 64 * 1024 * 1024;
   size_t max_stderr = 64 * 1024;
-  std::vector<std::string> extra_env;  // "NAME=value" entries added to the environment
+  std::vector<std::string> extra_env;  // "NAME=value" entries over the inherited environment (merge_environment)
 };
 
 struct Result {
@@ -33,6 +33,12 @@ struct Result {
 // Throws std::system_error when the program cannot be started at all
 // (e.g. not found: errno ENOENT).
 Result run(const std::vector<std::string>& argv, const Options& options = {});
+
+// This process's environment with `extra` applied: "NAME=value" replaces
+// any inherited NAME (so the child sees the given value, not whichever copy
+// its getenv finds first), and a bare "NAME" removes it; of two entries
+// for one name in `extra`, the later wins.
+std::vector<std::string> merge_environment(const std::vector<std::string>& extra);
 
 // For a forked child before exec: marks every descriptor from `first` up
 // close-on-exec, so the program does not inherit the parent's sockets (an

@@ -60,12 +60,20 @@ nlohmann::json metrics_json(const MetricsData& d) {
   double sse_current = 0;
   if (auto it = d.snapshot.gauges.find("sse_clients_current"); it != d.snapshot.gauges.end()) sse_current = it->second;
 
+  nlohmann::json ytdlp_versions = nlohmann::json::array();
+  for (const auto& v : d.ytdlp)
+    ytdlp_versions.push_back(
+        {{"version", v.version}, {"processes", v.processes}, {"checked_at", store::iso8601(v.checked_at)}});
+  nlohmann::json ytdlp = {{"version", d.ytdlp.empty() ? nlohmann::json() : nlohmann::json(d.ytdlp.front().version)},
+                          {"versions", ytdlp_versions}};
+
   return {{"counters", counters},
           {"sse_clients_current", static_cast<int64_t>(std::llround(sse_current))},
           {"timings", timings},
           {"queues", queues},
           {"last_ingest_at", d.last_ingest_at ? nlohmann::json(store::iso8601(*d.last_ingest_at)) : nlohmann::json()},
           {"last_ingest_video", d.last_ingest_video ? nlohmann::json(*d.last_ingest_video) : nlohmann::json()},
+          {"ytdlp", ytdlp},
           {"generated_at", store::iso8601(d.generated_at)}};
 }
 
@@ -177,6 +185,9 @@ std::string metrics_prometheus(const MetricsData& d) {
     double t = std::chrono::duration<double>(d.last_ingest_at->time_since_epoch()).count();
     w.gauge("last_ingest_timestamp_seconds", "When the newest transcript was stored (Unix time).", t);
   }
+  for (const auto& v : d.ytdlp)
+    w.gauge("ytdlp_info", "Live ingest processes per yt-dlp version they run.", static_cast<double>(v.processes),
+            {{"version", v.version}});
   return w.str();
 }
 
@@ -201,6 +212,7 @@ std::shared_ptr<const MetricsView::Rendered> MetricsView::get() {
       d.last_ingest_video = t->video_id;
       d.last_ingest_at = t->created_at;
     }
+    d.ytdlp = store::tool_versions(tx, "yt-dlp");
   });
   d.generated_at = std::chrono::system_clock::now();
   auto r = std::make_shared<Rendered>();

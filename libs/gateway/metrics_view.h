@@ -2,9 +2,9 @@
 // snapshot of the shared metrics tables, the queue and the newest ingest,
 // rendered both ways.
 //
-// Cost: a snapshot is four small statements (metric shard sums, the queue's
+// Cost: a snapshot is five small statements (metric shard sums, the queue's
 // per-kind counts over its partial indexes, one gauge scan, the newest
-// transcript by index), none of which reads finished jobs, so it stays cheap
+// transcript by index, the live yt-dlp versions), none of which reads finished jobs, so it stays cheap
 // with a million rows in `jobs`. It is still kept for `ttl` (METRICS_CACHE_TTL,
 // 1 s) so a scraper storm or a dashboard per user costs one query set per
 // second per replica; concurrent requests for an expired snapshot wait for
@@ -16,7 +16,9 @@
 //   queue_wait: {count, p50, p95, max}} in seconds, queues {kind: {queued,
 //   retrying, running, dead, oldest_queued_age_s}} (ingest, summarize, tts
 //   always present), last_ingest_at / last_ingest_video (null before the
-//   first ingest), generated_at.
+//   first ingest), ytdlp {version (what most live ingest processes run; null
+//   before any reported), versions [{version, processes, checked_at}]} (issue
+//   12), generated_at.
 #pragma once
 
 #include <chrono>
@@ -31,6 +33,7 @@
 #include "common/clock.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
+#include "store/tool_versions.h"
 
 namespace td::gateway {
 
@@ -41,6 +44,7 @@ struct MetricsData {
   std::vector<queue::KindStats> queues;
   std::optional<std::string> last_ingest_video;
   std::optional<Clock::time_point> last_ingest_at;
+  std::vector<store::ToolVersion> ytdlp;  // most widely run first
   Clock::time_point generated_at{};
 };
 

@@ -22,6 +22,11 @@ Options Options::from_env() {
   o.database_url = env::database_url();
   o.api_token = env::get_or("API_AUTH_TOKEN", "");
   o.reprocess_token = env::get_or("REPROCESS_AUTH_TOKEN", "");
+  std::string auth = env::get_or("API_AUTH", "token");
+  if (auth != "token" && auth != "none")
+    throw std::invalid_argument("API_AUTH must be 'token' or 'none', got '" + auth + "'");
+  o.open_writes_allowed = auth == "none";
+  o.auth_reads = env::get_bool("API_AUTH_READS", false);
   o.threads = positive("GATEWAY_THREADS", static_cast<long>(o.threads));
   o.db_pool = positive("GATEWAY_DB_POOL", static_cast<long>(o.db_pool));
   o.max_body_bytes = positive("MAX_BODY_BYTES", static_cast<long>(o.max_body_bytes));
@@ -58,6 +63,34 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   }
   if (port > 65535) throw std::invalid_argument("GATEWAY_LISTEN has a bad port: '" + listen + "'");
   return {host, port};
+}
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
+  // 127.x.y.z, written as four decimal parts (three after "127.").
+  if (host.rfind("127.", 0) != 0) return false;
+  int parts = 1, digits = 0;
+  for (char c : host.substr(4)) {
+    if (c == '.') {
+      if (digits == 0) return false;
+      ++parts, digits = 0;
+    } else if (c >= '0' && c <= '9' && digits < 3) {
+      ++digits;
+    } else {
+      return false;
+    }
+  }
+  return parts == 3 && digits > 0;
+}
+
+void check_exposure(const Options& o, const std::string& host) {
+  if (o.auth_reads && o.api_token.empty())
+    throw std::invalid_argument("API_AUTH_READS=on needs API_AUTH_TOKEN");
+  if (!o.api_token.empty() || o.open_writes_allowed || is_loopback_host(host)) return;
+  throw std::invalid_argument(
+      "refusing to listen on " + o.listen +
+      " without API_AUTH_TOKEN: anyone who can reach it could submit and delete. Set API_AUTH_TOKEN "
+      "(e.g. `openssl rand -hex 24`), or API_AUTH=none to allow open writes on this network");
 }
 
 }  // namespace td::gateway

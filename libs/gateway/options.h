@@ -4,6 +4,9 @@
 //   GATEWAY_LISTEN          127.0.0.1:6452   host:port to bind
 //   DATABASE_URL            libpq defaults
 //   API_AUTH_TOKEN          unset            set: POST /api/submit and DELETE /api/reports need Bearer
+//   API_AUTH                token            `none`: allow open writes on a non-loopback address
+//                                            (otherwise the gateway refuses to start there without a token)
+//   API_AUTH_READS          off              on: reports, audio, events and metrics need the token too
 //   REPROCESS_AUTH_TOKEN    unset            unset: POST /api/reprocess answers 503 (fail closed)
 //   GATEWAY_THREADS         16               request threads always kept for the API; the pool grows
 //                                            past it per connection, up to + SSE_MAX_CLIENTS + 16
@@ -34,6 +37,8 @@ struct Options {
   std::string database_url;
   std::string api_token;        // empty: write endpoints are open
   std::string reprocess_token;  // empty: reprocess disabled (503)
+  bool open_writes_allowed = false;  // API_AUTH=none: no token on a non-loopback address is deliberate
+  bool auth_reads = false;           // API_AUTH_READS=on
   size_t threads = 16;
   size_t db_pool = 8;
   size_t max_body_bytes = 1 << 20;
@@ -54,5 +59,14 @@ struct Options {
 
 // "host:port" -> parts; throws std::invalid_argument.
 std::pair<std::string, int> split_listen(const std::string& listen);
+
+// True for 127.0.0.0/8, ::1 and "localhost": only this machine can connect.
+bool is_loopback_host(const std::string& host);
+
+// Fail closed: a gateway that anyone on the network can reach must not take
+// writes from all of them. Throws std::invalid_argument (with the fix) when
+// `host` is not loopback, API_AUTH_TOKEN is unset and API_AUTH=none was not
+// chosen; also when API_AUTH_READS=on without a token.
+void check_exposure(const Options& o, const std::string& host);
 
 }  // namespace td::gateway

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "db/connection.h"
 #include "db/migrate.h"
+#include "store/audio_dir.h"
 #include "store/statements.h"
 #include "worker/signals.h"
 
@@ -18,6 +19,15 @@ void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_u
   if (!conn) throw std::runtime_error("cannot reach the database to migrate (gave up after " +
                                       std::to_string(give_up.count() / 1000) + " s)");
   db::migrate(*conn);
+}
+
+void claim_audio_dir(const std::string& url, const std::string& dir, std::chrono::milliseconds give_up) {
+  auto deadline = std::chrono::steady_clock::now() + give_up;
+  auto conn = db::connect_with_retry(url, "audio-dir", [&] { return std::chrono::steady_clock::now() > deadline; });
+  if (!conn) throw std::runtime_error("cannot reach the database to check AUDIO_DIR");
+  store::prepare(*conn);
+  store::claim_audio_dir(*conn, dir);
+  spdlog::info("audio dir {} is the deployment's (marker {})", dir, store::kAudioDirMarker);
 }
 
 int run(const Spec& spec, int argc, char** argv) {

@@ -43,4 +43,9 @@ int run(const Spec& spec, int argc, char** argv);
 // migrations under the advisory lock.
 void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up);
 
+// For processes that read or write AUDIO_DIR (tts, gateway): connects like
+// migrate_with_retry and checks that `dir` is the folder every other service
+// uses (store/audio_dir.h). Throws std::runtime_error with the fix when not.
+void claim_audio_dir(const std::string& url, const std::string& dir, std::chrono::milliseconds give_up);
+
 }  // namespace td::service

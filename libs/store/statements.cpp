@@ -14,7 +14,8 @@ void prepare(pqxx::connection_base& conn) {
       {kVideoStatements, kVideoStatementCount},         {kTranscriptStatements, kTranscriptStatementCount},
       {kSummaryStatements, kSummaryStatementCount},     {kAudioStatements, kAudioStatementCount},
       {kReprocessStatements, kReprocessStatementCount}, {kPauseStatements, kPauseStatementCount},
-      {kMetadataCacheStatements, kMetadataCacheStatementCount},
+      {kMetadataCacheStatements, kMetadataCacheStatementCount}, {kToolVersionStatements, kToolVersionStatementCount},
+      {kAudioDirStatements, kAudioDirStatementCount},
   };
   for (const auto& [statements, count] : groups)
     for (size_t i = 0; i < count; ++i) conn.prepare(statements[i].name, statements[i].sql);

@@ -44,9 +44,13 @@ std::string find_prompts_dir() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
+    // A build tree (build/bin/ -> prompts/) or an installed prefix
+    // (/usr/local/bin/ -> /usr/local/share/tubedigest/prompts, as in the image).
     for (fs::path dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-      if (is_prompts_dir(dir / "prompts")) return (dir / "prompts").string();
-      looked.push_back((dir / "prompts").string());
+      for (const fs::path& p : {dir / "prompts", dir / "share" / "tubedigest" / "prompts"}) {
+        if (is_prompts_dir(p)) return p.string();
+        looked.push_back(p.string());
+      }
       if (dir == dir.root_path()) break;
     }
   }

@@ -12,8 +12,10 @@ struct PromptTemplate {
   std::string system, user, strict;
 };
 
-// PROMPTS_DIR when set; else $TUBEDIGEST_SOURCE_DIR/prompts; else a prompts/
-// folder next to or above the running executable (build/bin -> repo); else
+// PROMPTS_DIR when set (empty counts as unset); else
+// $TUBEDIGEST_SOURCE_DIR/prompts; else a prompts/ or share/tubedigest/prompts/
+// folder next to or above the running executable (build/bin -> repo,
+// /usr/local/bin -> /usr/local/share/tubedigest/prompts in the image); else
 // the source tree's prompts/ as compiled in. Throws td::PermanentError
 // ("prompts_missing") naming the places it looked when none exists.
 std::string find_prompts_dir();

@@ -11,6 +11,7 @@
 #include "store/pauses.h"
 #include "store/report.h"
 #include "store/statements.h"
+#include "store/tool_versions.h"
 
 namespace td::cli {
 
@@ -79,6 +80,14 @@ int jobs_command(const Args& args) {
                 static_cast<long long>(s.retrying), static_cast<long long>(s.running),
                 static_cast<long long>(s.dead), s.queued ? age(s.oldest_queued_age_s).c_str() : "-");
   if (stats.empty()) std::printf("(no pending or dead jobs)\n");
+  auto ytdlp = store::tool_versions(tx, "yt-dlp");
+  std::printf("\n");
+  if (ytdlp.empty()) std::printf("yt-dlp: no ingest process has reported its version\n");
+  for (const auto& v : ytdlp) {
+    double ago = std::chrono::duration<double>(std::chrono::system_clock::now() - v.checked_at).count();
+    std::printf("yt-dlp: %s (%lld ingest process(es), checked %s ago)\n", v.version.c_str(),
+                static_cast<long long>(v.processes), age(std::max(0.0, ago)).c_str());
+  }
   for (const auto& p : store::active_pauses(tx))
     std::printf("\nPAUSED: %s until %s (%d throttle(s) in a row): %s\n", p.name.c_str(), store::iso8601(p.until).c_str(),
                 p.hits, p.reason.c_str());

@@ -41,8 +41,10 @@ int main(int argc, char** argv) {
     if (opt.threads < 1 || opt.db_pool < 1 || opt.max_body_bytes < 1)
       throw std::invalid_argument("--threads, --db-pool and --max-body-bytes must be at least 1");
     auto [host, port] = td::gateway::split_listen(opt.listen);
+    td::gateway::check_exposure(opt, host);
 
     if (!r.count("no-migrate")) td::service::migrate_with_retry(opt.database_url, std::chrono::minutes(5));
+    if (!opt.audio_dir.empty()) td::service::claim_audio_dir(opt.database_url, opt.audio_dir, std::chrono::minutes(5));
 
     td::gateway::Gateway gw(opt);
     gw.bind(host, port);

@@ -1,6 +1,7 @@
 // tubedigest-ingest: links -> video metadata + transcript -> summarize jobs.
 #include "common/env.h"
 #include "ingest_stage.h"
+#include "ytdlp_upkeep.h"
 #include "service/service.h"
 #include "variants/variants.h"
 #include "youtube/fallback_source.h"
@@ -22,6 +23,12 @@ int main(int argc, char** argv) {
     auto stage = std::make_shared<td::ingest::Stage>(td::youtube::metadata_source_from_env(),
                                                      std::make_shared<td::youtube::YtDlpTranscriptSource>(), config);
     options.on_failure = td::ingest::Stage::on_failure;
+    auto upkeep_config = td::ingest::UpkeepConfig::from_env();
+    upkeep_config.database_url = options.database_url;
+    upkeep_config.owner = options.worker_id;
+    // Never destroyed: shutdown must not wait for an update (ytdlp_upkeep.h).
+    auto* upkeep = new td::ingest::YtDlpUpkeep(upkeep_config);
+    upkeep->start();
     return [stage](td::worker::JobContext& ctx) { stage->handle(ctx); };
   };
   return td::service::run(spec, argc, argv);

@@ -6,6 +6,7 @@
 //   MP3 encoding and database work; with TTS_ENGINE=openai more help.
 //   Engine: TTS_ENGINE, TTS_FALLBACK, ... (libs/tts/factory.h).
 //   Storage: AUDIO_DIR set -> files there; unset -> bytes in Postgres.
+#include "common/env.h"
 #include "common/log.h"
 #include "service/service.h"
 #include "store/audio.h"
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
     // process at start with one line instead of failing every job.
     std::shared_ptr<td::tts::TtsEngine> engine = td::tts::make_engine_from_env();
     std::shared_ptr<td::store::AudioStore> store = td::store::audio_store_from_env();
+    if (auto dir = td::env::get("AUDIO_DIR"))
+      td::service::claim_audio_dir(options.database_url, *dir, std::chrono::minutes(5));
     spdlog::info("tts engine ready; audio store={}", store->name());
     // Lives as long as the process: the handler and on_failure point into it.
     static td::tts_stage::TtsStage stage(engine, store);

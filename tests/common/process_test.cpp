@@ -61,3 +61,14 @@ TEST_CASE("a program does not inherit the parent's descriptors beyond stdin, std
   CHECK(r.out.find("\n" + std::to_string(high) + "\n") == std::string::npos);
   CHECK(r.out.find("0\n1\n2\n") == 0);
 }
+
+TEST_CASE("a child's environment: given values replace inherited ones, the last one wins, a bare name removes") {
+  setenv("TD_MERGE_INHERITED", "parent", 1);
+  setenv("TD_MERGE_REMOVED", "parent", 1);
+  td::process::Options o;
+  o.extra_env = {"TD_MERGE_INHERITED=child", "TD_MERGE_NEW=", "TD_MERGE_NEW=second", "TD_MERGE_REMOVED"};
+  auto r = td::process::run({"sh", "-c", "env | grep '^TD_MERGE_' | sort"}, o);
+  CHECK(r.out == "TD_MERGE_INHERITED=child\nTD_MERGE_NEW=second\n");
+  unsetenv("TD_MERGE_INHERITED");
+  unsetenv("TD_MERGE_REMOVED");
+}

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/process.h"
 #include "db/migrate.h"
 #include "metrics/metrics.h"
 #include "store/statements.h"
@@ -45,9 +46,7 @@ bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds tim
 }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
-  std::vector<std::string> env_store;
-  for (char** e = environ; *e; ++e) env_store.emplace_back(*e);
-  for (const auto& e : env) env_store.push_back(e);
+  std::vector<std::string> env_store = td::process::merge_environment(env);
   std::vector<char*> envp, args;
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);

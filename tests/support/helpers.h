@@ -25,6 +25,8 @@ int64_t histogram_count(pqxx::connection& c, const std::string& name);
 bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 
 // A child process started with argv (no shell); killed on destruction.
+// It inherits this process's environment, with `env` ("NAME=value")
+// replacing entries of the same name; a bare "NAME" removes NAME.
 class ChildProcess {
  public:
   explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
