@@ -44,8 +44,19 @@ const $ = s => document.querySelector(s);
 const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; };
 let cursor = null;
 $("#token").value = localStorage.getItem("tdToken") || "";
-$("#token").onchange = () => localStorage.setItem("tdToken", $("#token").value);
+$("#token").onchange = () => { localStorage.setItem("tdToken", $("#token").value); if (readAuth) { connect(true); load(true); } };
 function headers() { const h = {"Content-Type": "application/json"}; const t = $("#token").value; if (t) h.Authorization = "Bearer " + t; return h; }
+// With API_AUTH_READS=on reads answer 401 without the token. EventSource and
+// <audio> cannot send headers, so their URLs carry it as access_token, but
+// only once the gateway asked for it: an open gateway never sees it in a URL.
+let readAuth = false;
+function withToken(u) { const t = $("#token").value; return readAuth && t ? u + (u.includes("?") ? "&" : "?") + "access_token=" + encodeURIComponent(t) : u; }
+async function get(u) {
+  const res = await fetch(u, {headers: headers()});
+  if (res.status === 401 && !readAuth) { readAuth = true; connect(true); }
+  if (res.status === 401) say("enter the API token to see reports");
+  return res;
+}
 function say(text) { $("#msg").textContent = text || ""; }
 
 function card(r) {
@@ -60,11 +71,11 @@ function card(r) {
   const details = el("div"); const open = el("button", null, "Show");
   open.onclick = async () => {
     if (details.childElementCount) { details.replaceChildren(); open.textContent = "Show"; return; }
-    const res = await fetch("/api/reports/" + encodeURIComponent(r.video_id)); if (!res.ok) return say("report: " + res.status);
+    const res = await get("/api/reports/" + encodeURIComponent(r.video_id)); if (!res.ok) return say("report: " + res.status);
     const full = await res.json();
     for (const s of full.summary.variants) {
       const d = el("div", "variant"); d.append(el("strong", null, s.variant), el("span", "muted", "  revision " + s.revision + ", " + s.word_count + " words"));
-      if (s.audio_url) { const a = el("audio"); a.controls = true; a.preload = "none"; a.src = s.audio_url; d.append(el("br"), a); }
+      if (s.audio_url) { const a = el("audio"); a.controls = true; a.preload = "none"; a.src = withToken(s.audio_url); d.append(el("br"), a); }
       d.append(el("pre", null, s.text)); details.append(d);
     }
     open.textContent = "Hide";
@@ -82,7 +93,7 @@ function card(r) {
 async function load(reset) {
   if (reset) { cursor = null; $("#list").replaceChildren(); }
   const p = new URLSearchParams({limit: "20"}); if ($("#q").value) p.set("q", $("#q").value); if (cursor) p.set("cursor", cursor);
-  const res = await fetch("/api/reports?" + p); if (!res.ok) return say("list: " + res.status);
+  const res = await get("/api/reports?" + p); if (!res.ok) return res.status === 401 || say("list: " + res.status);
   const page = await res.json();
   for (const r of page.items) $("#list").append(card(r));
   cursor = page.next_cursor; $("#more").hidden = !cursor;
@@ -90,11 +101,11 @@ async function load(reset) {
 
 async function refresh(id) {
   const old = document.getElementById("card-" + id);
-  const res = await fetch("/api/reports/" + encodeURIComponent(id));
+  const res = await get("/api/reports/" + encodeURIComponent(id));
   if (res.status === 404) { if (old) old.remove(); return; }
   if (!res.ok) return;
   const p = new URLSearchParams({q: id, limit: "1"});
-  const page = await (await fetch("/api/reports?" + p)).json();
+  const page = await (await get("/api/reports?" + p)).json();
   if (!page.items.length) return;
   const fresh = card(page.items[0]);
   if (old) old.replaceWith(fresh); else $("#list").prepend(fresh);
@@ -117,21 +128,22 @@ const types = ["report-updated","report-synced","report-sync-error","report-sync
 // connection, but gives up for good after any answer but 200, such as the 503
 // past SSE_MAX_CLIENTS: then open a new stream from the last id seen, or
 // reload the list when no event came yet.
-let lastId = "";
+let lastId = "", es = null;
 function connect(again) {
-  const es = new EventSource("/api/report-events" + (lastId ? "?last_event_id=" + encodeURIComponent(lastId) : ""));
+  if (es) es.close();
+  const me = es = new EventSource(withToken("/api/report-events" + (lastId ? "?last_event_id=" + encodeURIComponent(lastId) : "")));
   const seen = m => { if (m.lastEventId) lastId = m.lastEventId; };
-  for (const t of types) es.addEventListener(t, m => {
+  for (const t of types) me.addEventListener(t, m => {
     seen(m);
     const d = JSON.parse(m.data); $("#status").textContent = "live · " + t + " " + (d.video_id || "");
     if (!d.video_id) return;
     if (t === "report-deleted") { const c = document.getElementById("card-" + d.video_id); if (c) c.remove(); } else refresh(d.video_id);
   });
-  es.addEventListener("reset", m => { seen(m); load(true); });
-  es.onopen = () => { $("#status").textContent = "live"; if (again && !lastId) load(true); again = false; };
-  es.onerror = () => {
+  me.addEventListener("reset", m => { seen(m); load(true); });
+  me.onopen = () => { $("#status").textContent = "live"; if (again && !lastId) load(true); again = false; };
+  me.onerror = () => {
     $("#status").textContent = "reconnecting…";
-    if (es.readyState === EventSource.CLOSED) setTimeout(() => connect(true), 5000);
+    if (me.readyState === EventSource.CLOSED) setTimeout(() => { if (es === me) connect(true); }, 5000);
   };
 }
 connect(false);

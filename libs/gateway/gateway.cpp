@@ -9,6 +9,7 @@
 #include "gateway/db_pool.h"
 #include "gateway/metrics_view.h"
 #include "gateway/outbox_feed.h"
+#include "gateway/read_auth.h"
 #include "gateway/report_cache.h"
 #include "httpserve/pool.h"
 #include "httpserve/routes.h"
@@ -81,6 +82,7 @@ Gateway::Gateway(Options options) : opt_(std::move(options)) {
   httpserve::configure_server(svr_, limits);
 
   router_ = std::make_unique<httpserve::Router>(svr_, opt_.max_body_bytes);
+  install_read_auth(svr_, *ctx_);
   install_report_routes(*router_, *ctx_);
   install_write_routes(*router_, *ctx_);
   router_->get("/api/report-events", sse::report_events_handler(*broker_));

@@ -290,6 +290,63 @@ TEST_CASE("Deployment: a gateway the network can reach refuses to start without 
   }
 }
 
+TEST_CASE("Deployment: API_AUTH_READS=on puts reads behind the token; probes and the page stay open") {
+  td::test::TestDatabase db("deploy_reads");
+  int port = free_port();
+  td::test::ChildProcess gw({td::test::bin_path("tubedigest-gateway")},
+                            {"DATABASE_URL=" + db.url(), "GATEWAY_LISTEN=0.0.0.0:" + std::to_string(port),
+                             "API_AUTH_TOKEN=r3ad-t0ken", "API_AUTH_READS=on", "LOG_LEVEL=warn"});
+  httplib::Client c("127.0.0.1", port);
+  REQUIRE(td::test::eventually([&] {
+    auto r = c.Get("/readyz");
+    return r && r->status == 200;
+  }, 60s));
+  const httplib::Headers bearer = {{"Authorization", "Bearer r3ad-t0ken"}};
+  for (const char* path : {"/api/reports", "/api/reports/yt:dQw4w9WgXcQ", "/api/audio/yt:dQw4w9WgXcQ/audio.mp3",
+                           "/api/metrics", "/metrics"}) {
+    INFO(std::string(path));
+    auto open = c.Get(path);
+    REQUIRE(open);
+    CHECK(open->status == 401);
+    CHECK(json::parse(open->body).contains("error"));
+    auto wrong = c.Get(path, {{"Authorization", "Bearer nope"}});
+    CHECK(wrong->status == 401);
+    auto with_header = c.Get(path, bearer);
+    CHECK(with_header->status != 401);
+    CHECK(with_header->status < 500);
+    auto with_param = c.Get((std::string(path) + "?access_token=r3ad-t0ken").c_str());
+    CHECK(with_param->status == with_header->status);
+    auto both = c.Get((std::string(path) + "?access_token=r3ad-t0ken").c_str(), bearer);
+    CHECK(both->status == 400);
+    // (httplib folds identical repeats into one, which cannot mislead.)
+    auto twice = c.Get((std::string(path) + "?access_token=r3ad-t0ken&access_token=other").c_str());
+    CHECK(twice->status == 400);
+    auto nul = c.Get((std::string(path) + "?access_token=r3ad-t0ken%00x").c_str());
+    CHECK(nul->status == 400);
+  }
+  for (const char* path : {"/healthz", "/readyz", "/"}) CHECK(c.Get(path)->status == 200);
+
+  // The event stream, as a browser's EventSource opens it (no headers).
+  httplib::Client sse("127.0.0.1", port);
+  sse.set_read_timeout(5, 0);
+  int status = 0;
+  std::string first;
+  auto r = sse.Get("/api/report-events?access_token=r3ad-t0ken", [&](const httplib::Response& res) {
+    status = res.status;
+    return true;
+  }, [&](const char* data, size_t len) {
+    first.append(data, len);
+    return first.find("\n\n") == std::string::npos;  // stop after the opening block
+  });
+  CHECK(status == 200);
+  CHECK(first.find("retry:") != std::string::npos);
+  auto refused = c.Get("/api/report-events");
+  REQUIRE(refused);
+  CHECK(refused->status == 401);
+  gw.kill(SIGTERM);
+  gw.wait();
+}
+
 TEST_CASE("Deployment: an AUDIO_DIR the other services do not share is refused") {
   td::test::TestDatabase db("deploy_audio");
   auto work = temp_dir("audio");
