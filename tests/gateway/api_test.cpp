@@ -69,7 +69,7 @@ TEST_CASE("health, readiness, unknown routes and wrong methods answer JSON") {
   auto page = c.Get("/");
   CHECK(page->status == 200);
   CHECK(page->get_header_value("Content-Type").find("text/html") == 0);
-  CHECK(page->body.find("new EventSource(\"/api/report-events\"") != std::string::npos);  // tests/browser runs it
+  CHECK(page->body.find("new EventSource(withToken(\"/api/report-events\"") != std::string::npos);  // tests/browser runs it
 }
 
 TEST_CASE("submit enqueues one ingest job per video and refuses bad input without writing") {
