@@ -23,6 +23,7 @@
 
 #include "common/process.h"
 #include "gateway/options.h"
+#include "stack_support.h"
 #include "support/helpers.h"
 #include "support/pg.h"
 #include "summarize/transcript_gen.h"
@@ -34,21 +35,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using td::test::free_port;
+using td::test::get_json;
+
 // Every character that breaks a postgresql:// URL when spliced in unescaped,
 // and a quote and a space for good measure.
 const std::string kPassword = "p@ss/w#rd:x?=%' q";
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 fs::path temp_dir(const std::string& name) {
   auto dir = fs::temp_directory_path() / ("td-deploy-" + name + "-" + std::to_string(getpid()));
@@ -120,14 +112,6 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
-json get_json(httplib::Client& c, const std::string& path) {
-  auto r = c.Get(path.c_str());
-  REQUIRE(r);
-  INFO(path << " -> " << r->status << " " << r->body);
-  REQUIRE(r->status == 200);
-  return json::parse(r->body);
-}
-
 // Runs an executable to its end with `env` over this environment.
 td::process::Result run_to_end(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   td::process::Options o;
@@ -173,10 +157,7 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
       std::vector<std::string>{td::test::bin_path("tubedigest-gateway")}, env));
   httplib::Client c("127.0.0.1", port);
   c.set_read_timeout(30, 0);
-  REQUIRE(td::test::eventually([&] {
-    auto r = c.Get("/readyz");
-    return r && r->status == 200;
-  }, 60s));
+  REQUIRE(td::test::wait_ready(c));
   for (const char* s : {"tubedigest-ingest", "tubedigest-summarize", "tubedigest-tts"})
     procs.push_back(std::make_unique<td::test::ChildProcess>(std::vector<std::string>{td::test::bin_path(s)}, env));
 
@@ -278,10 +259,7 @@ TEST_CASE("Deployment: a gateway the network can reach refuses to start without 
                                           opt_in, "LOG_LEVEL=warn"});
     httplib::Client c("127.0.0.1", port);
     INFO(opt_in);
-    CHECK(td::test::eventually([&] {
-      auto r = c.Get("/readyz");
-      return r && r->status == 200;
-    }, 60s));
+    CHECK(td::test::wait_ready(c));
     auto submit = c.Post("/api/submit", R"({"url": "https://youtu.be/dQw4w9WgXcQ"})", "application/json");
     REQUIRE(submit);
     CHECK(submit->status == (opt_in.rfind("API_AUTH_TOKEN", 0) == 0 ? 401 : 202));
@@ -297,10 +275,7 @@ TEST_CASE("Deployment: API_AUTH_READS=on puts reads behind the token; probes and
                             {"DATABASE_URL=" + db.url(), "GATEWAY_LISTEN=0.0.0.0:" + std::to_string(port),
                              "API_AUTH_TOKEN=r3ad-t0ken", "API_AUTH_READS=on", "LOG_LEVEL=warn"});
   httplib::Client c("127.0.0.1", port);
-  REQUIRE(td::test::eventually([&] {
-    auto r = c.Get("/readyz");
-    return r && r->status == 200;
-  }, 60s));
+  REQUIRE(td::test::wait_ready(c));
   const httplib::Headers bearer = {{"Authorization", "Bearer r3ad-t0ken"}};
   for (const char* path : {"/api/reports", "/api/reports/yt:dQw4w9WgXcQ", "/api/audio/yt:dQw4w9WgXcQ/audio.mp3",
                            "/api/metrics", "/metrics"}) {
@@ -377,10 +352,7 @@ TEST_CASE("Deployment: an AUDIO_DIR the other services do not share is refused")
                             concat(common, {"AUDIO_DIR=" + (work / "shared").string(),
                                             "GATEWAY_LISTEN=127.0.0.1:" + std::to_string(port)}));
   httplib::Client c("127.0.0.1", port);
-  CHECK(td::test::eventually([&] {
-    auto r = c.Get("/readyz");
-    return r && r->status == 200;
-  }, 60s));
+  CHECK(td::test::wait_ready(c));
   gw.kill(SIGTERM);
   gw.wait();
   tts.kill(SIGTERM);

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stack_support.h"
 #include "support/helpers.h"
 #include "support/pg.h"
 #include "summarize/transcript_gen.h"
@@ -29,21 +30,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using td::test::free_port;
+using td::test::get_json;
+
 const std::string kVideo = "e2eLecture1";
 const std::string kKey = "yt:" + kVideo;
 const std::string kToken = "e2e-reprocess-secret";
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string vtt_time(int64_t ms) {
   char buf[32];
@@ -154,10 +146,7 @@ struct Stack {
     procs.push_back(std::make_unique<td::test::ChildProcess>(
         std::vector<std::string>{td::test::bin_path("tubedigest-gateway")}, env));
     httplib::Client c("127.0.0.1", port);
-    REQUIRE(td::test::eventually([&] {
-      auto r = c.Get("/readyz");
-      return r && r->status == 200;
-    }, 60s));
+    REQUIRE(td::test::wait_ready(c));
     for (int i = 0; i < replicas; ++i)
       for (const char* s : {"tubedigest-ingest", "tubedigest-summarize", "tubedigest-tts"})
         procs.push_back(std::make_unique<td::test::ChildProcess>(std::vector<std::string>{td::test::bin_path(s)}, env));
@@ -172,14 +161,6 @@ struct Stack {
     fs::remove_all(fixtures);
   }
 };
-
-json get_json(httplib::Client& c, const std::string& path) {
-  auto r = c.Get(path.c_str());
-  REQUIRE(r);
-  INFO(path << " -> " << r->status << " " << r->body);
-  REQUIRE(r->status == 200);
-  return json::parse(r->body);
-}
 
 json report(httplib::Client& c) { return get_json(c, "/api/reports/" + kKey); }
 
