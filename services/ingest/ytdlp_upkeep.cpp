@@ -110,22 +110,29 @@ void YtDlpUpkeep::loop() {
   };
   auto next_update = std::chrono::steady_clock::now();  // at start
   std::string last;
-  for (;;) {
-    bool updated = false;
-    if (config_.auto_update && std::chrono::steady_clock::now() >= next_update) {
-      updated = update();
-      next_update = std::chrono::steady_clock::now() + jittered(config_.update_interval);
-    }
+  auto probe_and_record = [&](bool updated) {
     std::string version = probe_version(config_.ytdlp_path);
     if (version != last) {
       spdlog::info("yt-dlp version={} path={}{}", version, config_.ytdlp_path, updated ? " (after update)" : "");
       last = version;
     }
     record(version);
+  };
+  // What runs now is known at once, not only after the first update (which
+  // may take minutes, or fail).
+  probe_and_record(false);
+  for (;;) {
+    if (config_.auto_update && std::chrono::steady_clock::now() >= next_update) {
+      bool updated = update();
+      next_update = std::chrono::steady_clock::now() + jittered(config_.update_interval);
+      probe_and_record(updated);
+    }
     std::unique_lock lk(mu_);
     auto wake = std::chrono::steady_clock::now() + config_.refresh;
     if (config_.auto_update) wake = std::min(wake, next_update);
     if (cv_.wait_until(lk, wake, [this] { return stopping_; })) return;
+    lk.unlock();
+    if (!config_.auto_update || std::chrono::steady_clock::now() < next_update) probe_and_record(false);
   }
 }
 

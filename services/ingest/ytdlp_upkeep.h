@@ -9,7 +9,8 @@
 //      runs beside the worker: jobs keep being claimed, and a yt-dlp run
 //      started meanwhile uses whichever copy is current when it starts.
 //      A failed update changes nothing; the reason is logged.
-//   2. After every update, and at least every `refresh`, it records
+//   2. At start (before the first update, which may take minutes), after
+//      every update, and at least every `refresh`, it records
 //      `YTDLP_PATH --version` in tool_versions under the worker id, with an
 //      expiry of 3 × refresh, which `tubedigest jobs` and /api/metrics show.
 // Database errors are logged and retried at the next round; they never stop

@@ -21,6 +21,9 @@ work=$(mktemp -d)
 project=tdtest$$
 fail() { echo "FAIL: $*" >&2; exit 1; }
 mkdir -p "$cache"
+for tool in podman runc debootstrap docker-compose curl openssl; do
+  command -v "$tool" >/dev/null || fail "needs $tool (apt-get install podman runc debootstrap docker-compose curl openssl)"
+done
 
 # This sandbox lets no process set another's rlimits, and runs no systemd:
 # no default ulimits, runc, cgroupfs, file events.
@@ -76,7 +79,7 @@ export DOCKER_HOST=unix://$work/podman.sock
 for _ in $(seq 1 100); do [[ -S "$work/podman.sock" ]] && break; sleep 0.1; done
 # podman runs healthchecks from systemd timers; without systemd, run them here
 # (compose waits for postgres to be healthy before starting the services).
-(while true; do for c in $(podman ps -q); do podman healthcheck run "$c" >/dev/null 2>&1; done; sleep 2; done) &
+(while true; do for c in $(podman ps -q); do podman healthcheck run "$c" >/dev/null 2>&1 || true; done; sleep 2; done) &
 health_pid=$!
 mkdir -p "$work/project"
 cp "$src/compose.yaml" "$work/project/"
@@ -104,7 +107,12 @@ done
 curl -fsS "$gw/api/audio/yt:pOdMaNtEst1/audio.mp3" -o "$work/a.mp3"
 [[ $(stat -c %s "$work/a.mp3") -gt 10000 ]] || fail "MP3 too small"
 docker-compose -p "$project" exec -T tts sh -c 'ls /var/lib/tubedigest/audio/*.mp3' >/dev/null || fail "the MP3 is not in the audio volume"
-version=$(curl -fsS "$gw/api/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ytdlp"]["version"])')
+# The update at start cannot reach PyPI here: the image's own copy stays.
+for _ in $(seq 1 60); do
+  version=$(curl -fsS "$gw/api/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ytdlp"]["version"])')
+  [[ "$version" == "2099.1.1" ]] && break
+  sleep 1
+done
 [[ "$version" == "2099.1.1" ]] || fail "/api/metrics ytdlp.version is '$version'"
 
 echo "5. scale out, then down and up: the data stays"
