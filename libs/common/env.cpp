@@ -1,5 +1,6 @@
 #include "common/env.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -34,7 +35,7 @@ double get_double(const char* name, double fallback) {
   try {
     size_t used = 0;
     double n = std::stod(*v, &used);
-    if (used != v->size()) throw std::invalid_argument("trailing characters");
+    if (used != v->size() || !std::isfinite(n)) throw std::invalid_argument("trailing characters");
     return n;
   } catch (const std::exception&) {
     throw std::invalid_argument(std::string(name) + " must be a number, got '" + *v + "'");
@@ -49,31 +50,58 @@ bool get_bool(const char* name, bool fallback) {
   throw std::invalid_argument(std::string(name) + " must be true or false, got '" + *v + "'");
 }
 
-std::chrono::milliseconds parse_duration(const std::string& text) {
-  size_t used = 0;
-  double n = 0;
-  try {
-    n = std::stod(text, &used);
-  } catch (const std::exception&) {
-    throw std::invalid_argument("not a duration: '" + text + "' (use e.g. 250ms, 30s, 5m, 24h, 2d)");
+namespace {
+
+const char* const kDurationHelp = "use e.g. 250ms, 30s, 5m, 24h, 2d";
+
+// The number of milliseconds one `unit` stands for, or 0 when it is not a unit.
+double unit_ms(const std::string& unit, std::chrono::milliseconds bare) {
+  if (unit.empty()) return static_cast<double>(bare.count());
+  if (unit == "ms") return 1;
+  if (unit == "s") return 1000;
+  if (unit == "m" || unit == "min") return 60'000;
+  if (unit == "h") return 3'600'000;
+  if (unit == "d") return 86'400'000;
+  return 0;
+}
+
+}  // namespace
+
+std::chrono::milliseconds parse_duration(const std::string& text, std::chrono::milliseconds bare_unit) {
+  // Plain decimal digits only: std::stod would also take "inf", "nan",
+  // "1e300", hex floats and leading blanks, and a cast of a huge double to
+  // an integer is undefined (it came out as "time already up").
+  if (!text.empty() && text[0] == '-') throw std::invalid_argument("negative duration: '" + text + "'");
+  size_t i = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  const size_t int_digits = i;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    const size_t frac_start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == frac_start) i = 0;  // "5." is not a number
   }
-  if (n < 0) throw std::invalid_argument("negative duration: '" + text + "'");
-  std::string unit = text.substr(used);
-  double ms;
-  if (unit.empty() || unit == "s") ms = n * 1000;
-  else if (unit == "ms") ms = n;
-  else if (unit == "m" || unit == "min") ms = n * 60'000;
-  else if (unit == "h") ms = n * 3'600'000;
-  else if (unit == "d") ms = n * 86'400'000;
-  else throw std::invalid_argument("unknown duration unit in '" + text + "' (use ms, s, m, h or d)");
+  if (int_digits == 0 || i == 0)
+    throw std::invalid_argument("not a duration: '" + text + "' (" + kDurationHelp + ")");
+  const std::string unit = text.substr(i);
+  const double per_unit = unit_ms(unit, bare_unit);
+  if (per_unit == 0 && (unit[0] == 'e' || unit[0] == 'E'))
+    throw std::invalid_argument("no exponents in durations: '" + text + "' (" + kDurationHelp + ")");
+  if (per_unit == 0) throw std::invalid_argument("unknown duration unit in '" + text + "' (use ms, s, m, h or d)");
+  // More than 15 integer digits is out of range in any unit; below that the
+  // double holds the value well enough for the range check.
+  const double ms = int_digits > 15 ? kMaxDuration.count() * 2.0 : std::stod(text.substr(0, i)) * per_unit;
+  if (ms > static_cast<double>(kMaxDuration.count()))
+    throw std::invalid_argument("duration '" + text + "' is out of range (at most " + format_duration(kMaxDuration) + ")");
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
-std::chrono::milliseconds get_duration(const char* name, std::chrono::milliseconds fallback) {
+std::chrono::milliseconds get_duration(const char* name, std::chrono::milliseconds fallback,
+                                       std::chrono::milliseconds bare_unit) {
   auto v = get(name);
   if (!v) return fallback;
   try {
-    return parse_duration(*v);
+    return parse_duration(*v, bare_unit);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string(name) + ": " + e.what());
   }

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <regex>
 #include <stdexcept>
@@ -44,7 +45,9 @@ std::optional<std::chrono::milliseconds> Response::retry_after() const {
   try {
     size_t used = 0;
     double s = std::stod(*v, &used);
-    if (used == v->size() && s >= 0) return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+    // A server's "1e300" or "inf" is capped at a day, not cast (undefined).
+    if (used == v->size() && std::isfinite(s) && s >= 0)
+      return std::chrono::milliseconds(static_cast<long long>(std::min(s, 86'400.0) * 1000));
   } catch (const std::exception&) {
   }
   std::tm tm{};

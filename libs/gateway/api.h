@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/options.h"
+#include "httpserve/errors.h"
 
 namespace td::httpserve {
 class Router;
@@ -30,15 +31,9 @@ class ReportCache;
 class MetricsView;
 struct CachedReport;
 
-// Thrown by handlers for a clean error answer.
-class HttpError : public std::runtime_error {
- public:
-  HttpError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
-  int status() const { return status_; }
-
- private:
-  int status_;
-};
+// Thrown by handlers for a clean error answer (defined in httpserve/errors.h,
+// where the header checks that throw it live too).
+using httpserve::HttpError;
 
 struct ApiContext {
   const Options& options;
@@ -57,6 +52,10 @@ std::function<void(const httplib::Request&, httplib::Response&, const std::strin
 // JSON helpers shared by the handlers.
 nlohmann::json parse_json_object(const std::string& body);
 void reject_unknown_fields(const nlohmann::json& obj, std::initializer_list<const char*> known);
+// HttpError 400 unless `value` (of the input named `what`, e.g. "'q'") is
+// valid UTF-8 without NUL bytes: PostgreSQL refuses invalid UTF-8 (a 500
+// otherwise) and libpq would cut a text parameter at its first NUL.
+void require_text(const std::string& what, const std::string& value);
 // "yt:<11 chars>" from a path segment, or HttpError 400.
 std::string video_key_from_path(const std::string& segment);
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);

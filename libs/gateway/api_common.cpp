@@ -12,6 +12,7 @@
 #include "httpserve/errors.h"
 #include "store/report.h"
 #include "youtube/link.h"
+#include "youtube/utf8.h"
 
 namespace td::gateway {
 
@@ -81,6 +82,12 @@ void reject_unknown_fields(const nlohmann::json& obj, std::initializer_list<cons
   }
 }
 
+void require_text(const std::string& what, const std::string& value) {
+  if (value.find('\0') != std::string::npos) throw HttpError(400, what + " must not contain NUL bytes");
+  if (auto at = youtube::utf8::first_invalid(value); at != std::string::npos)
+    throw HttpError(400, what + " is not valid UTF-8 (bad byte at offset " + std::to_string(at) + ")");
+}
+
 std::string video_key_from_path(const std::string& segment) {
   if (segment.size() == 14 && segment.rfind("yt:", 0) == 0 && youtube::is_valid_video_id(segment.substr(3)))
     return segment;
@@ -94,7 +101,9 @@ void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
 
 void require_api_token(const ApiContext& ctx, const httplib::Request& req) {
   if (ctx.options.api_token.empty()) return;
-  auto token = httpserve::bearer_token(req.get_header_value("Authorization"));
+  // 400 for two Authorization headers or one with control bytes.
+  auto header = httpserve::single_header(req, "Authorization");
+  auto token = header ? httpserve::bearer_token(*header) : std::nullopt;
   if (!token || !httpserve::constant_time_equal(*token, ctx.options.api_token)) {
     throw HttpError(401, "missing or invalid Authorization: Bearer token");
   }

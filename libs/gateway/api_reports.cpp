@@ -40,10 +40,12 @@ void list_reports(ApiContext& ctx, const httplib::Request& req, httplib::Respons
   const int limit = int_param(req, "limit", 20, 1, 100);
   std::string q = req.get_param_value("q");
   if (q.size() > 200) throw HttpError(400, "'q' is longer than 200 characters");
+  require_text("'q'", q);
   std::optional<std::string> cursor;
   if (req.has_param("cursor")) {
     cursor = req.get_param_value("cursor");
     if (cursor->size() > 100) throw HttpError(400, "invalid cursor");
+    require_text("'cursor'", *cursor);
   }
   store::VideoPage page;
   std::vector<std::shared_ptr<const CachedReport>> reports;

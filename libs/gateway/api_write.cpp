@@ -26,7 +26,10 @@ constexpr size_t kMaxUrl = 2048;
 std::string string_field(const nlohmann::json& j, const char* name) {
   const auto& v = j.at(name);
   if (!v.is_string()) throw HttpError(400, std::string("'") + name + "' must be a string");
-  return v.get<std::string>();
+  // The JSON parser already refused invalid UTF-8; "\u0000" still decodes to a NUL.
+  auto s = v.get<std::string>();
+  require_text(std::string("'") + name + "'", s);
+  return s;
 }
 
 // Canonical variant names from a JSON list (or a comma-separated string).
@@ -98,8 +101,8 @@ void reprocess(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
   if (ctx.options.reprocess_token.empty())
     throw HttpError(503, "reprocess disabled: set REPROCESS_AUTH_TOKEN");
   // Always compare, also when the header is missing, so the answer takes
-  // the same time either way.
-  const std::string given = req.get_header_value("X-Reprocess-Token");
+  // the same time either way. Two copies or control bytes: 400.
+  const std::string given = httpserve::single_header(req, "X-Reprocess-Token").value_or("");
   if (!httpserve::constant_time_equal(given, ctx.options.reprocess_token) || given.empty())
     throw HttpError(403, "missing or invalid X-Reprocess-Token");
 

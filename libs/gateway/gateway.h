@@ -20,6 +20,7 @@
 #include <httplib.h>
 
 #include "gateway/options.h"
+#include "httpserve/server.h"
 
 namespace td::sse {
 class Broker;
@@ -67,7 +68,7 @@ class Gateway {
   std::unique_ptr<sse::Broker> broker_;
   std::unique_ptr<OutboxFeed> feed_;
   std::unique_ptr<ApiContext> ctx_;
-  httplib::Server svr_;
+  httpserve::Server svr_;  // httplib with a connection loop that answers pipelined requests
   std::unique_ptr<httpserve::Router> router_;
   std::thread listener_;
   int port_ = 0;

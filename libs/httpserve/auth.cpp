@@ -1,6 +1,9 @@
 #include "httpserve/auth.h"
 
 #include <cctype>
+#include <iterator>
+
+#include "httpserve/errors.h"
 
 namespace td::httpserve {
 
@@ -14,6 +17,18 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
     diff = diff | static_cast<unsigned char>(x ^ y);
   }
   return diff == 0;
+}
+
+std::optional<std::string> single_header(const httplib::Request& req, const std::string& name) {
+  auto [first, last] = req.headers.equal_range(name);
+  if (first == last) return std::nullopt;
+  if (std::next(first) != last) throw HttpError(400, "header " + name + " given more than once");
+  for (char c : first->second) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && u != '\t') || u == 0x7f)
+      throw HttpError(400, "header " + name + " contains a control character");
+  }
+  return first->second;
 }
 
 std::optional<std::string> bearer_token(std::string_view v) {

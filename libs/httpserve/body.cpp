@@ -4,7 +4,6 @@
 
 namespace td::httpserve {
 
-namespace {
 void mark_close(const httplib::Request& req) {
   // httplib reads the request's Connection header when writing the answer.
   // The Request object is not const inside httplib; handlers only get a const
@@ -13,7 +12,6 @@ void mark_close(const httplib::Request& req) {
   headers.erase("Connection");
   headers.emplace("Connection", "close");
 }
-}  // namespace
 
 BodyResult read_body_limited(const httplib::Request& req, httplib::Response& res,
                              const httplib::ContentReader& reader, size_t limit) {

@@ -32,6 +32,10 @@ inline constexpr size_t kDrainCap = size_t{64} << 20;
 BodyResult read_body_limited(const httplib::Request& req, httplib::Response& res,
                              const httplib::ContentReader& reader, size_t limit);
 
+// Makes httplib answer this request with `Connection: close` (it reads the
+// request's own Connection header when it writes the answer).
+void mark_close(const httplib::Request& req);
+
 // Writes the 413 JSON answer with `Connection: close`.
 void reject_too_large(const httplib::Request& req, httplib::Response& res, size_t limit);
 

@@ -6,9 +6,21 @@
 
 #include <httplib.h>
 
+#include <stdexcept>
 #include <string>
 
 namespace td::httpserve {
+
+// Thrown by handlers (and request checks such as single_header) for a clean
+// {"error": message} answer with `status`.
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(int status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
 
 // Sets status and a one-line JSON body {"error": message}. The message is
 // escaped by nlohmann::json, so it cannot break the body or the headers.

@@ -31,6 +31,10 @@ Router::Router(httplib::Server& svr, size_t max_body_bytes) : svr_(svr), max_bod
       json_error(res, 404, "no route for " + req.method + " " + req.path);
       return httplib::Server::HandlerResponse::Handled;
     }
+    // httplib's own 400 (malformed request line or headers) and 414: the
+    // stream is at an unknown place, so the answer says the connection ends
+    // (httpserve::Server then closes it).
+    if (res.status == 400 || res.status == 414) mark_close(req);
     json_error(res, res.status, default_error_message(res.status));
     return httplib::Server::HandlerResponse::Handled;
   }));

@@ -56,17 +56,25 @@ int run(const Spec& spec, int argc, char** argv) {
       std::cout << o.help();
       return 0;
     }
+    // Every duration flag through the one parser; its name leads the message.
+    auto flag_duration = [&r](const char* flag) {
+      try {
+        return env::parse_duration(r[flag].as<std::string>());
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("--") + flag + ": " + e.what());
+      }
+    };
     worker::Options opt;
     opt.database_url = r["database-url"].as<std::string>();
     opt.kinds = {spec.kind};
     opt.worker_id = worker::default_worker_id(spec.name);
     opt.concurrency = r["concurrency"].as<int>();
-    opt.poll_interval = env::parse_duration(r["poll-interval"].as<std::string>());
-    opt.lease = env::parse_duration(r["lease"].as<std::string>());
+    opt.poll_interval = flag_duration("poll-interval");
+    opt.lease = flag_duration("lease");
     opt.heartbeat_interval = opt.lease / 4;
-    opt.shutdown_deadline = env::parse_duration(r["shutdown-timeout"].as<std::string>());
-    opt.retention.finished = std::chrono::duration_cast<std::chrono::seconds>(env::parse_duration(r["job-retention"].as<std::string>()));
-    opt.event_retention = std::chrono::duration_cast<std::chrono::seconds>(env::parse_duration(r["event-retention"].as<std::string>()));
+    opt.shutdown_deadline = flag_duration("shutdown-timeout");
+    opt.retention.finished = std::chrono::duration_cast<std::chrono::seconds>(flag_duration("job-retention"));
+    opt.event_retention = std::chrono::duration_cast<std::chrono::seconds>(flag_duration("event-retention"));
     if (opt.concurrency < 1) throw std::invalid_argument("--concurrency must be at least 1");
     if (opt.lease < std::chrono::seconds(2)) throw std::invalid_argument("--lease must be at least 2s");
 

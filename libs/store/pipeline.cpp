@@ -1,5 +1,9 @@
 #include "store/pipeline.h"
 
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 #include "common/errors.h"
 #include "store/videos.h"
 
@@ -7,9 +11,27 @@ namespace td::store {
 
 namespace {
 
+// nlohmann converts any number to any arithmetic type (1e300 -> int is
+// undefined, in practice -2147483648), so whole-number fields are checked here:
+// an integer within T's range, or the job dies with a clear reason.
+template <typename T>
+T whole_number(const nlohmann::json& v, const char* name) {
+  using limits = std::numeric_limits<T>;
+  bool ok = false;
+  if (v.is_number_unsigned()) ok = v.get<uint64_t>() <= static_cast<uint64_t>(limits::max());
+  else if (v.is_number_integer())
+    ok = v.get<int64_t>() >= static_cast<int64_t>(limits::min()) && v.get<int64_t>() <= static_cast<int64_t>(limits::max());
+  if (!ok)
+    throw PermanentError("bad_payload", std::string("job payload field '") + name + "' must be a whole number from " +
+                                            std::to_string(limits::min()) + " to " + std::to_string(limits::max()) +
+                                            ", got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return v.is_number_unsigned() ? static_cast<T>(v.get<uint64_t>()) : static_cast<T>(v.get<int64_t>());
+}
+
 template <typename T>
 T field(const nlohmann::json& p, const char* name) {
   if (!p.is_object() || !p.contains(name)) throw PermanentError("bad_payload", std::string("job payload has no '") + name + "'");
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return whole_number<T>(p.at(name), name);
   try {
     return p.at(name).get<T>();
   } catch (const nlohmann::json::exception&) {

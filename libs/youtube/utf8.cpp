@@ -75,14 +75,16 @@ std::string sanitize(std::string_view in) {
   return out;
 }
 
-bool valid(std::string_view in) {
+size_t first_invalid(std::string_view in) {
   for (size_t i = 0; i < in.size();) {
     size_t n = sequence_length(in, i);
-    if (n == 0) return false;
+    if (n == 0) return i;
     i += n;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+bool valid(std::string_view in) { return first_invalid(in) == std::string_view::npos; }
 
 std::string truncate(std::string_view in, size_t max_chars, bool* cut) {
   size_t chars = 0, i = 0;

@@ -16,6 +16,10 @@ std::string sanitize(std::string_view in);
 // True when `in` is already valid UTF-8.
 bool valid(std::string_view in);
 
+// The byte offset of the first invalid sequence in `in`, or std::string_view::npos
+// when it is all valid UTF-8 (for messages that point at the bad byte).
+size_t first_invalid(std::string_view in);
+
 // At most `max_chars` code points of valid UTF-8 `in`; sets *cut when it shortened it.
 std::string truncate(std::string_view in, size_t max_chars, bool* cut = nullptr);
 

@@ -5,6 +5,7 @@
 #include <cxxopts.hpp>
 
 #include "commands.h"
+#include "common/quote.h"
 #include "db/connection.h"
 #include "db/migrate.h"
 #include "queue/queue.h"
@@ -43,7 +44,7 @@ int64_t parse_id(const std::string& text) {
     if (used == text.size() && id > 0) return id;
   } catch (const std::exception&) {
   }
-  throw std::invalid_argument("not a job id: '" + text + "'");
+  throw std::invalid_argument("JOB_ID must be a positive number, got " + quote_input(text));
 }
 
 std::string age(double seconds) {
@@ -70,6 +71,7 @@ int jobs_command(const Args& args) {
   o.add_options()("dead", "how many dead jobs to list", cxxopts::value<int>()->default_value("10"));
   auto r = parse_args(o, "jobs", args);
   if (r.count("help")) return std::cout << o.help(), 0;
+  if (r["dead"].as<int>() < 0) throw std::invalid_argument("--dead must not be negative, got " + std::to_string(r["dead"].as<int>()));
   auto conn = open(r);
   queue::Queue q;
   pqxx::read_transaction tx(*conn);
@@ -107,6 +109,9 @@ int change_command(const std::string& name, const Args& args) {
   o.add_options()("job", "job id", cxxopts::value<std::string>());
   o.parse_positional({"job"});
   o.positional_help("JOB_ID");
+  // cxxopts would read "-1" as an option named "1".
+  for (const auto& a : args)
+    if (a.size() > 1 && a[0] == '-' && a[1] >= '0' && a[1] <= '9') parse_id(a);
   auto r = parse_args(o, name, args);
   if (r.count("help")) return std::cout << o.help(), 0;
   if (!r.count("job")) throw std::invalid_argument("missing JOB_ID (see tubedigest " + name + " --help)");

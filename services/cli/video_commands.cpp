@@ -1,14 +1,13 @@
 // submit and report.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include <cxxopts.hpp>
 
 #include "commands.h"
+#include "files.h"
 #include "common/env.h"
 #include "db/connection.h"
 #include "events/outbox.h"
@@ -28,14 +27,6 @@ std::unique_ptr<pqxx::connection> open_store(const std::string& flag) {
   auto conn = db::connect(database_url_from(flag));
   store::prepare(*conn);
   return conn;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read transcript file " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string job_label(const nlohmann::json& j) {
@@ -120,9 +111,15 @@ int submit_command(const Args& args) {
   std::optional<std::string> transcript;
   if (auto f = r["transcript-file"].as<std::string>(); !f.empty()) {
     if (urls.size() > 1) throw std::invalid_argument("--transcript-file goes with one URL");
-    transcript = read_file(f);
+    // The API's body limit (MAX_BODY_BYTES) bounds a transcript given here too.
+    transcript = read_transcript_file(f, static_cast<size_t>(std::max(1L, env::get_long("MAX_BODY_BYTES", 1 << 20))));
   }
-  const auto timeout = env::parse_duration(r["timeout"].as<std::string>());
+  std::chrono::milliseconds timeout;
+  try {
+    timeout = env::parse_duration(r["timeout"].as<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("--timeout: ") + e.what());
+  }
 
   auto db_flag = r["database-url"].as<std::string>();
   auto conn = open_store(db_flag);

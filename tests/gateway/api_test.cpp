@@ -1,9 +1,6 @@
 // The gateway's plain endpoints and their error paths, over loopback HTTP.
 #include <doctest/doctest.h>
 
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -16,29 +13,6 @@ using namespace td::test;
 namespace {
 
 const char* kJson = "application/json";
-
-// Sends raw bytes and returns everything the server answers until it closes
-// or `ms` pass (for requests httplib's client would refuse to send).
-std::string raw_exchange(int port, const std::string& bytes, int ms = 2000) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  timeval tv{ms / 1000, (ms % 1000) * 1000};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
 
 }  // namespace
 

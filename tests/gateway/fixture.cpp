@@ -1,6 +1,14 @@
+#include "support/helpers.h"
 #include "fixture.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+
+#include <doctest/doctest.h>
 
 #include "store/audio.h"
 #include "store/summaries.h"
@@ -77,6 +85,25 @@ const std::string& sample_mp3() {
 int64_t count_rows(pqxx::connection& c, const std::string& sql) {
   pqxx::read_transaction tx(c);
   return tx.exec1(sql)[0].as<int64_t>();
+}
+
+std::string raw_exchange(int port, const std::string& bytes, int ms, bool* closed) {
+  int fd = td::test::connect_loopback(port);
+  timeval tv{ms / 1000, (ms % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  std::string out;
+  char buf[4096];
+  bool eof = false;
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0) eof = true;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  if (closed) *closed = eof;
+  return out;
 }
 
 }  // namespace td::test

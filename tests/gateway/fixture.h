@@ -46,4 +46,10 @@ const std::string& sample_mp3();
 
 int64_t count_rows(pqxx::connection& c, const std::string& sql);
 
+// Sends raw bytes on a new loopback connection and returns everything the
+// server answers until it closes or `ms` pass without a byte (for requests
+// httplib's client would refuse to send). *closed, when given, says whether
+// the server closed the connection (rather than the wait running out).
+std::string raw_exchange(int port, const std::string& bytes, int ms = 2000, bool* closed = nullptr);
+
 }  // namespace td::test

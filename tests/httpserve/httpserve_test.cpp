@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/helpers.h"
 #include "common/errors.h"
 #include "httpserve/auth.h"
 #include "httpserve/bytes.h"
@@ -49,12 +50,7 @@ std::string error_of(const httplib::Result& r) { return nlohmann::json::parse(r-
 // it (until it goes quiet or closes).
 std::vector<std::string> raw_exchange(int port, const std::vector<std::string>& pieces,
                                       std::chrono::milliseconds quiet = 300ms) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  int fd = td::test::connect_loopback(port);
   std::vector<std::string> out;
   for (const auto& bytes : pieces) {
     size_t off = 0;

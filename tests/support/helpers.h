@@ -21,6 +21,10 @@ std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url);
 int64_t counter(pqxx::connection& c, const std::string& name);
 int64_t histogram_count(pqxx::connection& c, const std::string& name);
 
+// A TCP connection to 127.0.0.1:port (a doctest failure when refused), for
+// tests that speak raw bytes.
+int connect_loopback(int port);
+
 // Polls `cond` every 10 ms until it holds or `timeout` passes.
 bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 

@@ -1,9 +1,13 @@
 // `tubedigest audio`, run as a process, against rows the tts stage stored.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include "common/process.h"
 
 #include "harness.h"
 #include "support/helpers.h"
@@ -72,4 +76,66 @@ TEST_CASE("AudioCommand: writes the stored MP3 from Postgres or AUDIO_DIR; clear
   CHECK(run_cli({"audio", "yt:cli00000001", "audio-de", "-o", none, "--database-url", db.url()}) == 2);
   CHECK(run_cli({"audio", "yt:cli00000001", "audio", "--database-url", db.url()}) == 2);
   CHECK(out_dir.files() == std::vector<std::string>{"en.mp3", "fr.mp3"});
+
+  // -o: a regular file is replaced whole; a device or FIFO is written in
+  // place and stays what it is; "-" is standard output.
+  const std::vector<std::string> base{td::test::bin_path("tubedigest"), "audio", "yt:cli00000001", "audio",
+                                      "--database-url", db.url()};
+  auto with = [&](std::vector<std::string> extra) {
+    auto argv = base;
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  };
+  {
+    std::ofstream(en) << "an older, shorter file";
+    auto r = td::process::run(with({"-o", en}));
+    CHECK(r.ok());
+    CHECK(read_file(en) == bytes);
+  }
+  {
+    auto r = td::process::run(with({"-o", "/dev/null"}));
+    CHECK(r.ok());
+    struct stat st {};
+    REQUIRE(::lstat("/dev/null", &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+  }
+  {
+    auto r = td::process::run(with({"-o", "-"}));
+    CHECK(r.ok());
+    CHECK(r.out == bytes);
+    CHECK(r.err.find("wrote -") != std::string::npos);
+  }
+  {
+    const std::string fifo = out_dir.path() + "/pipe";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string got;
+    std::thread reader([&] { got = read_file(fifo); });
+    auto r = td::process::run(with({"-o", fifo}), {.timeout = std::chrono::seconds(20)});
+    reader.join();
+    CHECK(r.ok());
+    CHECK(got == bytes);
+    struct stat st {};
+    REQUIRE(::lstat(fifo.c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));
+  }
+  {
+    auto r = td::process::run(with({"-o", "/dev/full"}));
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("cannot write /dev/full: No space left on device") != std::string::npos);
+    struct stat st {};
+    REQUIRE(::lstat("/dev/full", &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+  }
+  {
+    auto r = td::process::run(with({"-o", out_dir.path()}));
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("Is a directory") != std::string::npos);
+  }
+  // A bad id is refused before any query, in one line.
+  auto bad = td::process::run({td::test::bin_path("tubedigest"), "audio", "yt:\xff\xfe\x80" "abc", "audio", "-o", none,
+                               "--database-url", db.url()});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("not a YouTube video link") != std::string::npos);
+  CHECK(bad.err.find('\n') == bad.err.size() - 1);
+  CHECK(out_dir.files() == std::vector<std::string>{"en.mp3", "fr.mp3", "pipe"});
 }
