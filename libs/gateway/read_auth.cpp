@@ -24,10 +24,8 @@ void require_read_token(const ApiContext& ctx, const httplib::Request& req) {
   if (given > 1 || req.has_header("Authorization"))
     throw HttpError(400, "give the token once: an Authorization header or one access_token parameter");
   const std::string& token = req.get_param_value("access_token");
-  for (char c : token) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) throw HttpError(400, "access_token contains spaces or control characters");
-  }
+  if (!token.empty() && !httpserve::is_token_shaped(token))
+    throw HttpError(400, "access_token contains spaces or control characters");
   if (!httpserve::constant_time_equal(token, ctx.options.api_token))
     throw HttpError(401, "missing or invalid API token (Authorization: Bearer, or access_token)");
 }

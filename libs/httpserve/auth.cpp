@@ -42,12 +42,17 @@ std::optional<std::string> bearer_token(std::string_view v) {
   if (v[scheme.size()] != ' ') return std::nullopt;
   v.remove_prefix(scheme.size() + 1);
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  if (v.empty()) return std::nullopt;
-  for (char c : v) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) return std::nullopt;
-  }
+  if (!is_token_shaped(v)) return std::nullopt;
   return std::string(v);
+}
+
+bool is_token_shaped(std::string_view token) {
+  if (token.empty()) return false;
+  for (char c : token) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) return false;
+  }
+  return true;
 }
 
 }  // namespace td::httpserve

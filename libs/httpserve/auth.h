@@ -25,6 +25,10 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // control byte (tab excepted), so "<token>\0garbage" is refused, never cut.
 std::optional<std::string> single_header(const httplib::Request& req, const std::string& name);
 
+// True when `token` is non-empty and has no spaces or control bytes: the
+// form every token takes (a Bearer token, an access_token parameter).
+bool is_token_shaped(std::string_view token);
+
 // The token of an `Authorization: Bearer <token>` header value; the scheme is
 // case-insensitive. nullopt for another scheme, an empty token, or a token with
 // spaces or control characters.

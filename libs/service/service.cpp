@@ -13,18 +13,26 @@
 
 namespace td::service {
 
-void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up) {
+namespace {
+
+// A connection for a start-up step, retried with backoff for `give_up`.
+std::unique_ptr<pqxx::connection> connect_for(const std::string& url, const std::string& step,
+                                              std::chrono::milliseconds give_up) {
   auto deadline = std::chrono::steady_clock::now() + give_up;
-  auto conn = db::connect_with_retry(url, "migrate", [&] { return std::chrono::steady_clock::now() > deadline; });
-  if (!conn) throw std::runtime_error("cannot reach the database to migrate (gave up after " +
+  auto conn = db::connect_with_retry(url, step, [&] { return std::chrono::steady_clock::now() > deadline; });
+  if (!conn) throw std::runtime_error("cannot reach the database to " + step + " (gave up after " +
                                       std::to_string(give_up.count() / 1000) + " s)");
-  db::migrate(*conn);
+  return conn;
+}
+
+}  // namespace
+
+void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up) {
+  db::migrate(*connect_for(url, "migrate", give_up));
 }
 
 void claim_audio_dir(const std::string& url, const std::string& dir, std::chrono::milliseconds give_up) {
-  auto deadline = std::chrono::steady_clock::now() + give_up;
-  auto conn = db::connect_with_retry(url, "audio-dir", [&] { return std::chrono::steady_clock::now() > deadline; });
-  if (!conn) throw std::runtime_error("cannot reach the database to check AUDIO_DIR");
+  auto conn = connect_for(url, "check AUDIO_DIR", give_up);
   store::prepare(*conn);
   store::claim_audio_dir(*conn, dir);
   spdlog::info("audio dir {} is the deployment's (marker {})", dir, store::kAudioDirMarker);
