@@ -10,7 +10,10 @@
 namespace td::tts {
 
 struct EspeakOptions {
-  // Words per minute (espeak accepts 80..450). Beginners get clearly slower speech.
+  // Words per minute as a listener measures them: the script's words over the
+  // MP3's length, pauses included (80..450). espeak's own rate setting is not
+  // that, so each script is timed and paced to it (espeak_engine.cpp).
+  // Beginners get clearly slower speech.
   int rate_plain = 175;         // TTS_RATE: the plain `audio` variant
   int rate_beginner = 125;      // TTS_RATE_BEGINNER
   int rate_intermediate = 155;  // TTS_RATE_INTERMEDIATE

@@ -255,15 +255,23 @@ std::string collapse_spaces(std::string_view s) {
   return out;
 }
 
+// Between paragraphs in clean_text's result. Nothing else there is a newline
+// (collapse_spaces turns each into a space), so clean_script can turn these
+// into spaces and prepare_paragraphs can cut at them.
+constexpr char kParagraphBreak = '\n';
+
+bool is_gap(char c) { return c == ' ' || c == kParagraphBreak; }
+
 // ", ." -> ".", " ," -> ",", leading punctuation dropped: the leftovers of
-// removed links, emoji and table pipes.
+// removed links, emoji and table pipes. A paragraph break counts as a space,
+// so the result with breaks made spaces is the same as without them.
 std::string tidy_punctuation(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
     bool punct = c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
     if (punct) {
-      while (!out.empty() && out.back() == ' ') out.pop_back();
+      while (!out.empty() && is_gap(out.back())) out.pop_back();
       if (out.empty()) continue;
       char prev = out.back();
       if (c == ',' && (prev == ',' || prev == '.' || prev == ';' || prev == ':' || prev == '!' || prev == '?')) continue;
@@ -272,10 +280,10 @@ std::string tidy_punctuation(std::string_view s) {
       out += c;
       continue;
     }
-    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    if (is_gap(c) && (out.empty() || is_gap(out.back()))) continue;
     out += c;
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == ',')) out.pop_back();
+  while (!out.empty() && (is_gap(out.back()) || out.back() == ',')) out.pop_back();
   return out;
 }
 
@@ -285,9 +293,9 @@ bool only_chars(std::string_view s, const char* set) {
   return true;
 }
 
-}  // namespace
-
-std::string clean_script(std::string_view text) {
+// clean_script with kParagraphBreak between paragraphs (and between headings,
+// list items and table rows, which end one).
+std::string clean_text(std::string_view text) {
   std::string html_free = strip_html(text);
   std::string out;
   std::string paragraph;
@@ -301,7 +309,7 @@ std::string clean_script(std::string_view text) {
     paragraph.clear();
     if (p.empty()) return;
     end_block(p);
-    if (!out.empty()) out += ' ';
+    if (!out.empty()) out += kParagraphBreak;
     out += p;
   };
   size_t pos = 0;
@@ -368,6 +376,45 @@ std::string clean_script(std::string_view text) {
   }
   flush_paragraph();
   return tidy_punctuation(out);
+}
+
+// The cleaned text of a script that passes prepare_script's checks.
+std::string checked_clean_text(std::string_view script, size_t max_script_bytes) {
+  if (script.size() > max_script_bytes) {
+    throw td::PermanentError("script_too_long", "script is " + std::to_string(script.size()) + " bytes, more than the " +
+                                                    std::to_string(max_script_bytes) + "-byte limit (TTS_MAX_SCRIPT_BYTES)");
+  }
+  if (trim(script).empty()) throw td::PermanentError("empty_script", "the audio script is empty");
+  std::string cleaned = clean_text(script);
+  if (!has_speakable_text(cleaned)) {
+    throw td::PermanentError("empty_script", "the audio script has nothing to say once markup, links, emoji and symbols are removed");
+  }
+  return cleaned;
+}
+
+}  // namespace
+
+std::string clean_script(std::string_view text) {
+  std::string out = clean_text(text);
+  std::replace(out.begin(), out.end(), kParagraphBreak, ' ');
+  return out;
+}
+
+size_t count_words(std::string_view text) {
+  size_t words = 0;
+  bool counted = false;  // the current run of non-space characters is already a word
+  for (size_t i = 0; i < text.size();) {
+    size_t len = 1;
+    long cp = decode_utf8(text, i, len);
+    if (is_space(text[i])) {
+      counted = false;
+    } else if (!counted && cp >= 0 && is_letter_cp(cp)) {
+      ++words;
+      counted = true;
+    }
+    i += len;
+  }
+  return words;
 }
 
 bool has_speakable_text(std::string_view cleaned) {
@@ -444,16 +491,23 @@ std::vector<std::string> split_sentences(std::string_view cleaned, size_t max_by
 }
 
 std::vector<std::string> prepare_script(std::string_view script, size_t max_chunk_bytes, size_t max_script_bytes) {
-  if (script.size() > max_script_bytes) {
-    throw td::PermanentError("script_too_long", "script is " + std::to_string(script.size()) + " bytes, more than the " +
-                                                    std::to_string(max_script_bytes) + "-byte limit (TTS_MAX_SCRIPT_BYTES)");
-  }
-  if (trim(script).empty()) throw td::PermanentError("empty_script", "the audio script is empty");
-  std::string cleaned = clean_script(script);
-  if (!has_speakable_text(cleaned)) {
-    throw td::PermanentError("empty_script", "the audio script has nothing to say once markup, links, emoji and symbols are removed");
-  }
+  std::string cleaned = checked_clean_text(script, max_script_bytes);
+  std::replace(cleaned.begin(), cleaned.end(), kParagraphBreak, ' ');
   return split_sentences(cleaned, max_chunk_bytes);
+}
+
+std::vector<std::vector<std::string>> prepare_paragraphs(std::string_view script, size_t max_chunk_bytes, size_t max_script_bytes) {
+  std::string cleaned = checked_clean_text(script, max_script_bytes);
+  std::vector<std::vector<std::string>> paragraphs;
+  std::string_view rest(cleaned);
+  while (!rest.empty()) {
+    size_t cut = std::min(rest.find(kParagraphBreak), rest.size());
+    std::string_view paragraph = rest.substr(0, cut);
+    rest.remove_prefix(std::min(cut + 1, rest.size()));
+    // A paragraph of only quotes or brackets would be a pause with nothing said.
+    if (has_speakable_text(paragraph)) paragraphs.push_back(split_sentences(paragraph, max_chunk_bytes));
+  }
+  return paragraphs;
 }
 
 }  // namespace td::tts

@@ -19,6 +19,11 @@ namespace td::tts {
 // dropped. Never throws for any input; the result may be empty.
 std::string clean_script(std::string_view text);
 
+// Words as a reader counts them: runs of non-space characters holding at
+// least one letter or digit ("l'été" and "sous-estiment" are one, a lone ":"
+// or "--" none). Speech rates are words per minute of these.
+size_t count_words(std::string_view text);
+
 // True when the text has at least one letter or digit to say.
 bool has_speakable_text(std::string_view cleaned);
 
@@ -32,5 +37,12 @@ std::vector<std::string> split_sentences(std::string_view cleaned, size_t max_by
 // ("empty_script") when nothing speakable is left and ("script_too_long")
 // when the raw script exceeds max_script_bytes.
 std::vector<std::string> prepare_script(std::string_view script, size_t max_chunk_bytes, size_t max_script_bytes);
+
+// prepare_script's chunks, grouped by paragraph: blank-line separated text,
+// and each heading, list item and table row. A chunk never spans two, so a
+// speaker can pause longer between paragraphs than between sentences.
+// Joined with spaces the chunks give prepare_script's text (less any
+// paragraph with nothing to say); the checks and errors are the same.
+std::vector<std::vector<std::string>> prepare_paragraphs(std::string_view script, size_t max_chunk_bytes, size_t max_script_bytes);
 
 }  // namespace td::tts

@@ -134,3 +134,45 @@ TEST_CASE("prepare_script refuses empty, unspeakable and oversized scripts with 
   CHECK(reason(std::string(2000, 'a'), 1000) == "script_too_long");
   CHECK(reason("Hello there.", 1000) == "");
 }
+
+TEST_CASE("words are counted as a reader counts them: tokens with a letter or digit") {
+  CHECK(td::tts::count_words("") == 0);
+  CHECK(td::tts::count_words("Hello, world.") == 2);
+  CHECK(td::tts::count_words("L'intervenant part d'une observation simple : la plupart sous-estiment.") == 8);
+  CHECK(td::tts::count_words("¿Qué tal? ¡Muy bien, señor! -- 42 ...") == 6);
+  CHECK(td::tts::count_words("  many   spaces\nand\tlines  ") == 4);
+}
+
+TEST_CASE("prepare_paragraphs keeps paragraphs apart, and its chunks hold prepare_script's text") {
+  std::string script =
+      "# Title\n\nFirst paragraph, first sentence. Second sentence.\nStill the first paragraph.\n\n"
+      "- an item\n- another item\n\n\"\"\n\nLast paragraph.";
+  auto paragraphs = td::tts::prepare_paragraphs(script, 4000, 100000);
+  std::vector<std::string> firsts;
+  std::string joined;
+  for (auto& p : paragraphs) {
+    REQUIRE_FALSE(p.empty());
+    firsts.push_back(p.front());
+    for (auto& chunk : p) joined += (joined.empty() ? "" : " ") + chunk;
+  }
+  // The quotes-only paragraph says nothing and is left out.
+  CHECK(firsts == std::vector<std::string>{"Title.", "First paragraph, first sentence. Second sentence. Still the first paragraph.",
+                                           "an item.", "another item.", "Last paragraph."});
+  std::string flat;
+  for (auto& chunk : td::tts::prepare_script(script, 4000, 100000)) flat += (flat.empty() ? "" : " ") + chunk;
+  CHECK(flat == "Title. First paragraph, first sentence. Second sentence. Still the first paragraph. an item. another item. \"\" Last paragraph.");
+  CHECK(joined == "Title. First paragraph, first sentence. Second sentence. Still the first paragraph. an item. another item. Last paragraph.");
+
+  // A long paragraph is cut at sentences like prepare_script's text; no chunk spans two.
+  std::string longer;
+  for (int i = 0; i < 40; ++i) longer += "Sentence " + std::to_string(i) + " of the first paragraph. ";
+  longer += "\n\nThe second paragraph.";
+  auto cut = td::tts::prepare_paragraphs(longer, 200, 100000);
+  REQUIRE(cut.size() == 2);
+  CHECK(cut[0].size() > 5);
+  for (auto& chunk : cut[0]) CHECK(chunk.size() <= 200);
+  CHECK(cut[1] == std::vector<std::string>{"The second paragraph."});
+
+  CHECK_THROWS_AS(td::tts::prepare_paragraphs("🎉 **", 4000, 100000), td::PermanentError);
+  CHECK_THROWS_AS(td::tts::prepare_paragraphs(std::string(2000, 'a'), 4000, 1000), td::PermanentError);
+}
