@@ -1,5 +1,6 @@
 #include "youtube/subtitles.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 
@@ -105,29 +106,58 @@ void append_entity(std::string_view name, std::string& out) {
 
 std::string collapse_whitespace(std::string_view raw);
 
+// A cue text line as plain text, and when each of its words was spoken.
+struct CueLine {
+  std::string text;
+  // One start per whitespace-separated word of text when the line carries
+  // inline timestamps (auto captions: "so<00:00:00.320><c> today</c>": the
+  // first word starts with the cue, each later one at the stamp before it),
+  // or is a single word (it starts with the cue); empty otherwise.
+  std::vector<int64_t> word_ms;
+};
+
 // Cue text line -> plain text: tags and inline timestamps removed, entities
 // decoded, whitespace collapsed. An unclosed '<' (file cut mid-tag) drops the rest.
-std::string clean_cue_line(std::string_view line) {
+CueLine clean_cue_line(std::string_view line, int64_t cue_start_ms) {
   std::string raw;
+  std::vector<int64_t> starts;
+  int64_t now = cue_start_ms;
+  bool stamped = false;
+  auto append = [&](std::string_view piece) {
+    for (char c : piece) {
+      bool space = std::isspace(static_cast<unsigned char>(c));
+      if (!space && (raw.empty() || std::isspace(static_cast<unsigned char>(raw.back())))) starts.push_back(now);
+      raw += c;
+    }
+  };
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (c == '<') {
       auto close = line.find('>', i);
       if (close == std::string_view::npos) break;
+      if (auto t = parse_timestamp(line.substr(i + 1, close - i - 1))) {
+        now = *t;
+        stamped = true;
+      }
       i = close;
       continue;
     }
     if (c == '&') {
       auto semi = line.find(';', i);
       if (semi != std::string_view::npos && semi - i <= 10) {
-        append_entity(line.substr(i + 1, semi - i - 1), raw);
+        std::string decoded;
+        append_entity(line.substr(i + 1, semi - i - 1), decoded);
+        append(decoded);
         i = semi;
         continue;
       }
     }
-    raw += c;
+    append(std::string_view(&c, 1));
   }
-  return collapse_whitespace(raw);
+  CueLine out{collapse_whitespace(raw), {}};
+  // collapse_whitespace keeps the words, so starts has one entry per word.
+  if (stamped || starts.size() == 1) out.word_ms = std::move(starts);
+  return out;
 }
 
 std::string collapse_whitespace(std::string_view raw) {
@@ -147,7 +177,7 @@ std::string collapse_whitespace(std::string_view raw) {
 
 struct Cue {
   int64_t start_ms;
-  std::vector<std::string> lines;
+  std::vector<CueLine> lines;
 };
 
 // Line-by-line, because YouTube's cues contain whitespace-only lines (" "
@@ -184,33 +214,55 @@ std::vector<Cue> read_cues(std::string_view text) {
       continue;
     }
     just_timed = false;
-    auto cleaned = clean_cue_line(line);
-    if (!cleaned.empty()) cues.back().lines.push_back(std::move(cleaned));
+    auto cleaned = clean_cue_line(line, cues.back().start_ms);
+    if (!cleaned.text.empty()) cues.back().lines.push_back(std::move(cleaned));
   }
   return cues;
 }
 
+// A segment's word_ms stay only when every word of its text has a time.
+void append_words(Segment& seg, const CueLine& line, bool& timed) {
+  if (!seg.text.empty()) seg.text += ' ';
+  seg.text += line.text;
+  timed = timed && !line.word_ms.empty();
+  if (timed) seg.word_ms.insert(seg.word_ms.end(), line.word_ms.begin(), line.word_ms.end());
+  else seg.word_ms.clear();
+}
+
 std::vector<Segment> merge_rolling(const std::vector<Cue>& cues) {
   std::vector<Segment> out;
+  bool last_timed = true;     // whether out.back() has word times for all its words
   std::string previous_last;  // the last line of the previous cue, repeated or not
   for (auto& cue : cues) {
-    std::string fresh;
+    Segment fresh{cue.start_ms, "", {}};
+    bool timed = true;
     for (auto& line : cue.lines) {
-      if (line == previous_last) continue;
+      if (line.text == previous_last) continue;
       // A line that grows the previous one ("so the" -> "so the idea") replaces it.
-      if (!previous_last.empty() && !out.empty() && line.starts_with(previous_last + " ") && fresh.empty() &&
-          out.back().text.ends_with(previous_last)) {
-        auto& t = out.back().text;
-        t.replace(t.size() - previous_last.size(), previous_last.size(), line);
-        previous_last = line;
+      if (!previous_last.empty() && !out.empty() && line.text.starts_with(previous_last + " ") &&
+          fresh.text.empty() && out.back().text.ends_with(previous_last)) {
+        auto& back = out.back();
+        size_t old_words = 1 + static_cast<size_t>(std::count(previous_last.begin(), previous_last.end(), ' '));
+        back.text.replace(back.text.size() - previous_last.size(), previous_last.size(), line.text);
+        // The words already there keep their times; the new ones take the line's.
+        if (last_timed && line.word_ms.size() > old_words && back.word_ms.size() >= old_words) {
+          back.word_ms.insert(back.word_ms.end(), line.word_ms.begin() + static_cast<long>(old_words),
+                              line.word_ms.end());
+        } else {
+          back.word_ms.clear();
+          last_timed = false;
+        }
+        previous_last = line.text;
         continue;
       }
-      if (!fresh.empty()) fresh += ' ';
-      fresh += line;
-      previous_last = line;
+      append_words(fresh, line, timed);
+      previous_last = line.text;
     }
-    if (!cue.lines.empty()) previous_last = cue.lines.back();
-    if (!fresh.empty()) out.push_back({cue.start_ms, std::move(fresh)});
+    if (!cue.lines.empty()) previous_last = cue.lines.back().text;
+    if (!fresh.text.empty()) {
+      out.push_back(std::move(fresh));
+      last_timed = timed;
+    }
   }
   return out;
 }
@@ -254,16 +306,37 @@ std::vector<Segment> parse_json3(std::string_view raw) {
     if (!event.is_object()) continue;
     auto segs = event.find("segs");
     if (segs == event.end() || !segs->is_array()) continue;
+    int64_t start = 0;
+    if (auto t = event.find("tStartMs"); t != event.end() && t->is_number()) start = t->get<int64_t>();
+    // Auto captions give each word its own seg with tOffsetMs from the
+    // event's start; a seg holding several words times only its first,
+    // and then the segment keeps no word times at all.
     std::string joined;
+    std::vector<int64_t> word_ms;
+    bool timed = true;
     for (auto& seg : *segs) {
-      if (seg.is_object() && seg.contains("utf8") && seg["utf8"].is_string()) joined += seg["utf8"].get<std::string>();
+      if (!seg.is_object() || !seg.contains("utf8") || !seg["utf8"].is_string()) continue;
+      auto piece = seg["utf8"].get<std::string>();
+      int64_t offset = 0;
+      if (auto o = seg.find("tOffsetMs"); o != seg.end() && o->is_number()) offset = o->get<int64_t>();
+      // Words this seg starts; 0 when it only continues the previous one ("n't").
+      size_t words = 0;
+      bool after_space = joined.empty() || std::isspace(static_cast<unsigned char>(joined.back()));
+      for (char c : piece) {
+        bool space = std::isspace(static_cast<unsigned char>(c));
+        if (!space && after_space) ++words;
+        after_space = space;
+      }
+      if (words > 1) timed = false;
+      if (words == 1) word_ms.push_back(start + offset);
+      joined += piece;
     }
     std::string text = collapse_whitespace(joined);  // json3 text is plain: no tags to strip
     if (text.empty()) continue;
-    int64_t start = 0;
-    if (auto t = event.find("tStartMs"); t != event.end() && t->is_number()) start = t->get<int64_t>();
     if (!out.empty() && out.back().text == text) continue;
-    out.push_back({start, std::move(text)});
+    size_t text_words = 1 + static_cast<size_t>(std::count(text.begin(), text.end(), ' '));
+    if (!timed || word_ms.size() != text_words) word_ms.clear();
+    out.push_back({start, std::move(text), std::move(word_ms)});
   }
   return out;
 }

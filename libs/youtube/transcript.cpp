@@ -8,15 +8,28 @@
 
 namespace td::youtube {
 
-nlohmann::json to_json(const Transcript& t) {
+nlohmann::json segments_to_json(const Transcript& t) {
   nlohmann::json segs = nlohmann::json::array();
-  for (auto& s : t.segments) segs.push_back({{"start_ms", s.start_ms}, {"text", s.text}});
-  return {{"segments", segs}, {"text", t.text}, {"language", t.language}, {"source", t.source}, {"timed", t.timed}};
+  for (auto& s : t.segments) {
+    nlohmann::json seg = {{"start_ms", s.start_ms}, {"text", s.text}};
+    if (!s.word_ms.empty()) seg["word_ms"] = s.word_ms;
+    segs.push_back(std::move(seg));
+  }
+  return segs;
+}
+
+nlohmann::json to_json(const Transcript& t) {
+  return {{"segments", segments_to_json(t)}, {"text", t.text}, {"language", t.language}, {"source", t.source},
+          {"timed", t.timed}};
 }
 
 Transcript transcript_from_json(const nlohmann::json& j) {
   Transcript t;
-  for (auto& s : j.at("segments")) t.segments.push_back({s.at("start_ms").get<int64_t>(), s.at("text").get<std::string>()});
+  for (auto& s : j.at("segments")) {
+    Segment seg{s.at("start_ms").get<int64_t>(), s.at("text").get<std::string>(), {}};
+    if (auto w = s.find("word_ms"); w != s.end() && w->is_array()) seg.word_ms = w->get<std::vector<int64_t>>();
+    t.segments.push_back(std::move(seg));
+  }
   t.text = j.at("text").get<std::string>();
   t.language = j.value("language", "");
   t.source = j.value("source", "");

@@ -16,6 +16,12 @@ namespace td::youtube {
 struct Segment {
   int64_t start_ms = 0;
   std::string text;
+  // When each whitespace-separated word of text was spoken, from the word
+  // timings of automatic captions (WebVTT inline <00:00:01.230> stamps, json3
+  // tOffsetMs). One entry per word of text, or empty when the track has no
+  // word timings (manual captions, SRT, pasted text); a segment of one word
+  // is timed by its own start, whatever the track.
+  std::vector<int64_t> word_ms;
   bool operator==(const Segment&) const = default;
 };
 
@@ -29,6 +35,8 @@ struct Transcript {
 };
 
 nlohmann::json to_json(const Transcript& t);
+// The segments as stored in transcripts.segments: [{"start_ms", "text", "word_ms"?}].
+nlohmann::json segments_to_json(const Transcript& t);
 Transcript transcript_from_json(const nlohmann::json& j);
 
 // Builds a Transcript from parsed segments. Throws td::PermanentError

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <random>
@@ -42,6 +43,57 @@ TEST_CASE("auto-caption VTT: rolling repeats are dropped, tags and inline timest
   CHECK(segs[1].start_ms == 2879);
   CHECK(segs[5].start_ms == 13440);
   CHECK(webvtt_language(read_fixture("tdAutoRoll1/auto/en-orig.vtt")) == "en");
+}
+
+TEST_CASE("auto-caption VTT: inline timestamps give every word its time") {
+  auto segs = parse_webvtt(read_fixture("tdAutoRoll1/auto/en-orig.vtt"));
+  REQUIRE(segs.size() == 6);
+  for (auto& s : segs) {
+    CAPTURE(s.text);
+    size_t words = 1 + static_cast<size_t>(std::count(s.text.begin(), s.text.end(), ' '));
+    CHECK(s.word_ms.size() == words);
+    CHECK(std::is_sorted(s.word_ms.begin(), s.word_ms.end()));
+    if (!s.word_ms.empty()) CHECK(s.word_ms.front() == s.start_ms);
+  }
+  // "so<00:00:00.320><c> today</c><00:00:00.560><c> we're</c>...": the first
+  // word starts with the cue, each later one at the stamp before it.
+  CHECK(std::vector<int64_t>(segs[0].word_ms.begin(), segs[0].word_ms.begin() + 3) ==
+        std::vector<int64_t>{0, 320, 560});
+  CHECK(segs[1].word_ms[0] == 2879);
+  CHECK(segs[1].word_ms[1] == 3280);
+}
+
+TEST_CASE("word times: a line that grows the previous one keeps one time per word; untimed lines keep none") {
+  std::string grow =
+      "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nthe<00:00:01.400><c> idea</c>\n\n"
+      "00:00:02.000 --> 00:00:03.000\nthe idea<00:00:02.300><c> is</c><00:00:02.600><c> simple</c>\n";
+  auto segs = parse_webvtt(grow);
+  REQUIRE(segs.size() == 1);
+  CHECK(segs[0].text == "the idea is simple");
+  CHECK(segs[0].word_ms == std::vector<int64_t>{1000, 1400, 2300, 2600});
+  // A manual two-line cue has no word times at all.
+  auto manual = parse_webvtt("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nTwo words\nthen three more\n");
+  REQUIRE(manual.size() == 1);
+  CHECK(manual[0].word_ms.empty());
+  // A json3 event whose segs hold several words keeps none either.
+  auto mixed = parse_json3(R"({"events":[{"tStartMs":100,"segs":[{"utf8":"one two"},{"utf8":" three","tOffsetMs":500}]}]})");
+  REQUIRE(mixed.size() == 1);
+  CHECK(mixed[0].word_ms.empty());
+  // A seg that continues the word before it ("do" + "n't") adds no word.
+  auto glued = parse_json3(R"({"events":[{"tStartMs":0,"segs":[{"utf8":"we"},{"utf8":" do","tOffsetMs":200},{"utf8":"n't","tOffsetMs":300},{"utf8":" stop","tOffsetMs":500}]}]})");
+  REQUIRE(glued.size() == 1);
+  CHECK(glued[0].text == "we don't stop");
+  CHECK(glued[0].word_ms == std::vector<int64_t>{0, 200, 500});
+}
+
+TEST_CASE("word times survive the stored form") {
+  auto t = make_transcript(parse_webvtt(read_fixture("tdAutoRoll1/auto/en-orig.vtt")), "en", "auto");
+  auto back = transcript_from_json(to_json(t));
+  CHECK(back == t);
+  CHECK_FALSE(back.segments[0].word_ms.empty());
+  // Rows stored before word times existed still load.
+  auto old = nlohmann::json::parse(R"({"segments":[{"start_ms":5,"text":"hi there"}],"text":"hi there"})");
+  CHECK(transcript_from_json(old).segments[0].word_ms.empty());
 }
 
 TEST_CASE("manual VTT: STYLE and NOTE blocks, cue ids, voice/italic/class tags and entities") {
@@ -95,9 +147,15 @@ TEST_CASE("non-UTF-8 bytes in captions are replaced, never passed on") {
 TEST_CASE("json3: segs joined per event, window events and newline appends skipped") {
   auto segs = parse_json3(read_fixture("tdJson3De01/auto/de-orig.json3"));
   REQUIRE(segs.size() == 3);
-  CHECK(segs[0] == Segment{160, "warum ist die bahn so oft zu sp\xC3\xA4t"});
-  CHECK(segs[1] == Segment{3519, "das liegt vor allem am netz"});
-  CHECK(segs[2] == Segment{6080, "[Musik]"});
+  CHECK(segs[0].start_ms == 160);
+  CHECK(segs[0].text == "warum ist die bahn so oft zu sp\xC3\xA4t");
+  // Each word's seg carries tOffsetMs from the event's start.
+  CHECK(segs[0].word_ms == std::vector<int64_t>{160, 560, 760, 1040, 1320, 1560, 1800, 2040});
+  CHECK(segs[1].start_ms == 3519);
+  CHECK(segs[1].text == "das liegt vor allem am netz");
+  CHECK(segs[1].word_ms.size() == 6);
+  CHECK(segs[2].start_ms == 6080);
+  CHECK(segs[2].text == "[Musik]");
 }
 
 TEST_CASE("json3 that is not json3 is a clear error; odd events are skipped") {
@@ -107,8 +165,8 @@ TEST_CASE("json3 that is not json3 is a clear error; odd events are skipped") {
   auto segs = parse_json3(R"({"events":[1,"x",{"segs":"no"},{"tStartMs":"5","segs":[{"utf8":7},{"utf8":"ok"}]},
                             {"tStartMs":10,"segs":[{"utf8":"ok"}]},{"tStartMs":20,"segs":[{"utf8":"a < b"}]}]})");
   REQUIRE(segs.size() == 2);
-  CHECK(segs[0] == Segment{0, "ok"});
-  CHECK(segs[1] == Segment{20, "a < b"});
+  CHECK(segs[0] == Segment{0, "ok", {0}});  // one word, one seg: its time is known
+  CHECK(segs[1] == Segment{20, "a < b", {}});  // one seg of three words: only the segment is timed
   // A lone surrogate escape (Python writes them for broken titles) does not sink the file.
   auto lone = parse_json3(R"({"events":[{"tStartMs":1,"segs":[{"utf8":"bad \ud800 char"}]}]})");
   REQUIRE(lone.size() == 1);
@@ -137,7 +195,7 @@ TEST_CASE("user transcripts: VTT/SRT when they look like it, plain text otherwis
   CHECK(vtt.text.starts_with("so today we're going"));
 
   auto srt = user_transcript("1\n00:00:05,000 --> 00:00:06,000\nHi.\n", "fr");
-  CHECK(srt.segments == std::vector<Segment>{{5000, "Hi."}});
+  CHECK(srt.segments == std::vector<Segment>{{5000, "Hi.", {5000}}});
   CHECK(srt.language == "fr");
 
   auto plain = user_transcript("  First paragraph.\r\n\r\nSecond \xC0 paragraph.\n\n", "en");
