@@ -71,7 +71,7 @@ std::string video_key_from_link(const std::string& link) {
 void submit(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const std::string& body) {
   require_api_token(ctx, req);
   auto j = parse_json_object(body);
-  reject_unknown_fields(j, {"url", "variants", "transcript"});
+  reject_unknown_fields(j, {"url", "variants", "transcript", "refresh"});
   if (!j.contains("url") || j["url"].is_null()) throw HttpError(400, "'url' is required");
   const std::string key = video_key_from_link(string_field(j, "url"));
 
@@ -85,7 +85,15 @@ void submit(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
       throw HttpError(400, "'transcript' must not be empty (omit it to fetch the video's own)");
   }
 
-  store::IngestRequest r{key, youtube::watch_url(key.substr(3)), variants, transcript};
+  // refresh: fetch metadata and captions again instead of reusing the
+  // stored transcript (and the metadata cache).
+  bool refresh = false;
+  if (j.contains("refresh") && !j["refresh"].is_null()) {
+    if (!j["refresh"].is_boolean()) throw HttpError(400, "'refresh' must be true or false");
+    refresh = j["refresh"].get<bool>();
+  }
+
+  store::IngestRequest r{key, youtube::watch_url(key.substr(3)), variants, transcript, refresh};
   queue::Enqueued e;
   ctx.pool.run([&](pqxx::connection& c) {
     pqxx::work tx(c);
@@ -93,8 +101,9 @@ void submit(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
     tx.commit();
   });
   ctx.cache.invalidate(key);
-  spdlog::info("gateway: submit video={} job={} created={}", key, e.id, e.created);
-  send_json(res, 202, {{"video_id", key}, {"job_id", e.id}, {"created", e.created}, {"variants", variants}});
+  spdlog::info("gateway: submit video={} job={} created={} refresh={}", key, e.id, e.created, refresh);
+  send_json(res, 202,
+            {{"video_id", key}, {"job_id", e.id}, {"created", e.created}, {"variants", variants}, {"refresh", refresh}});
 }
 
 void reprocess(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const std::string& body) {

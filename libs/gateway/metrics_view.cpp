@@ -15,7 +15,9 @@ const std::vector<std::string>& contract_counters() {
       "ingest_success",      "ingest_failure",      "summarize_success",  "summarize_failure",
       "tts_success",         "tts_failure",         "audio_generated",    "audio_reused",
       "reprocess_requested", "reprocess_success",   "reprocess_failure",  "sse_clients_total",
-      "sse_events_broadcast", "sse_events_failed"};
+      "sse_events_broadcast", "sse_events_failed",
+      // issue 14: where each ingest's transcript came from.
+      "ingest_transcript_stored", "ingest_transcript_fetched", "ingest_transcript_user"};
   return names;
 }
 
@@ -100,6 +102,12 @@ std::optional<CounterFamily> family_of(const std::string& name) {
   for (const char* what : {"requested", "success", "failure"}) {
     if (name == std::string("reprocess_") + what)
       return CounterFamily{"reprocess", "Reprocess requests, by stage reached.", {{"event", what}}};
+  }
+  for (const char* from : {"stored", "fetched", "user"}) {
+    if (name == std::string("ingest_transcript_") + from)
+      return CounterFamily{"ingest_transcripts",
+                           "Ingests by where the transcript came from: reused from the store, fetched, the user's.",
+                           {{"from", from}}};
   }
   if (name == "sse_clients_total") return CounterFamily{"sse_clients", "SSE clients accepted, over all gateways.", {}};
   if (name == "sse_events_broadcast")

@@ -48,7 +48,7 @@ struct MetricsData {
   Clock::time_point generated_at{};
 };
 
-// The counter names issue 7 lists; always present in the JSON.
+// The counter names issues 7 and 14 list; always present in the JSON.
 const std::vector<std::string>& contract_counters();
 
 nlohmann::json metrics_json(const MetricsData& d);

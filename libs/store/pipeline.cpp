@@ -51,7 +51,14 @@ queue::Enqueued enqueue_ingest(pqxx::transaction_base& tx, const queue::Queue& q
   add_requested_variants(tx, r.video_id, r.url, r.variants);
   nlohmann::json p = {{"video_id", r.video_id}, {"url", r.url}, {"variants", r.variants}};
   if (r.transcript) p["transcript"] = *r.transcript;
-  return q.enqueue(tx, {kIngestKind, p.dump(), {.max_attempts = 5, .dedup_key = "ingest:" + r.video_id, .subject = r.video_id}});
+  // Written only when asked for, so other payloads stay as they were. A
+  // refresh has its own dedup key: folded into a pending ingest that reuses
+  // the stored transcript it would be lost, so it queues beside it (the
+  // stage tolerates two jobs for one video) and only a pending refresh of
+  // the same video is returned instead.
+  if (r.refresh) p["refresh"] = true;
+  const std::string key = (r.refresh ? "ingest-refresh:" : "ingest:") + r.video_id;
+  return q.enqueue(tx, {kIngestKind, p.dump(), {.max_attempts = 5, .dedup_key = key, .subject = r.video_id}});
 }
 
 queue::Enqueued enqueue_summarize(pqxx::transaction_base& tx, const queue::Queue& q, const SummarizeRequest& r) {
@@ -84,6 +91,7 @@ IngestRequest ingest_request_from(const nlohmann::json& p) {
   r.url = optional_field<std::string>(p, "url").value_or(r.video_id);
   r.variants = optional_field<std::vector<std::string>>(p, "variants").value_or(std::vector<std::string>{});
   r.transcript = optional_field<std::string>(p, "transcript");
+  r.refresh = optional_field<bool>(p, "refresh").value_or(false);
   return r;
 }
 

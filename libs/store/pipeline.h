@@ -1,7 +1,8 @@
 // The jobs that carry a video through the stages, and their payloads: the
 // contract between ingest, summarize, tts and whoever submits.
 //
-//   ingest    {video_id, url, variants[], transcript?}        dedup ingest:<video>
+//   ingest    {video_id, url, variants[], transcript?, refresh?}
+//             dedup ingest:<video> (ingest-refresh:<video> for a refresh)
 //   summarize {video_id, variant, reprocess_id?, regenerate_audio?}
 //             dedup summarize:<video>:<variant> (reprocess:<id>:<variant> for a reprocess)
 //   tts       {video_id, variant, summary_revision, regenerate_audio, reprocess_id?}
@@ -30,6 +31,10 @@ struct IngestRequest {
   std::string url;
   std::vector<std::string> variants;
   std::optional<std::string> transcript;  // user-supplied: skips the fetch
+  // Fetch from YouTube again (metadata and captions): neither the stored
+  // transcript nor the metadata cache is used. Without it a video whose
+  // transcript is stored reuses it (services/ingest/ingest_stage.h).
+  bool refresh = false;
 };
 
 struct SummarizeRequest {

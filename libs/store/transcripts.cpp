@@ -11,6 +11,7 @@ INSERT INTO transcripts (video_id, language, source, text, segments, word_count)
 VALUES ($1, $2, $3, $4, $5::jsonb, $6)
 ON CONFLICT (video_id) DO UPDATE SET language = excluded.language, source = excluded.source, text = excluded.text,
   segments = excluded.segments, word_count = excluded.word_count, created_at = now())SQL"},
+    {"td_transcript_touch", "UPDATE transcripts SET created_at = now() WHERE video_id = $1"},
     // GET /api/metrics: the newest ingest (index transcripts_newest, schema/005).
     {"td_transcript_newest",
      "SELECT video_id, extract(epoch FROM created_at)::float8 FROM transcripts ORDER BY created_at DESC LIMIT 1"},
@@ -33,6 +34,10 @@ int count_words(const std::string& text) {
 void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t) {
   tx.exec_prepared("td_transcript_upsert", t.video_id, db::nullable(t.language), t.source, t.text, t.segments.dump(),
                    t.word_count ? t.word_count : count_words(t.text));
+}
+
+bool touch_transcript(pqxx::transaction_base& tx, const std::string& video_id) {
+  return tx.exec_prepared("td_transcript_touch", video_id).affected_rows() > 0;
 }
 
 std::optional<TranscriptRow> get_transcript(pqxx::transaction_base& tx, const std::string& video_id) {

@@ -21,6 +21,12 @@ struct TranscriptRow {
 };
 
 void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t);
+// An ingest that reused the stored transcript marks it as stored now (the
+// newest-ingest time of GET /api/metrics moves as it did when every ingest
+// wrote the row) without writing its text: a refresh that committed since
+// it was read keeps its content. False when the row is gone (the video was
+// deleted meanwhile); the caller then writes the row it read.
+bool touch_transcript(pqxx::transaction_base& tx, const std::string& video_id);
 std::optional<TranscriptRow> get_transcript(pqxx::transaction_base& tx, const std::string& video_id);
 
 // The most recently stored transcript (the last finished ingest), if any.

@@ -93,7 +93,9 @@ int submit_command(const Args& args) {
       "variants", "comma-separated variants (default: $DEFAULT_VARIANTS or " + std::string(kDefaultVariants) + ")",
       cxxopts::value<std::string>()->default_value(""))(
       "transcript-file", "use this transcript (plain text, WebVTT or SRT) instead of fetching one (one URL only)",
-      cxxopts::value<std::string>()->default_value(""))("wait", "show progress per stage until done or failed")(
+      cxxopts::value<std::string>()->default_value(""))(
+      "refresh", "fetch metadata and captions again instead of reusing the stored transcript")(
+      "wait", "show progress per stage until done or failed")(
       "timeout", "with --wait: give up after this long", cxxopts::value<std::string>()->default_value("30m"))(
       "url", "YouTube links or ids", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
   o.parse_positional({"url"});
@@ -132,13 +134,13 @@ int submit_command(const Args& args) {
       const auto& video_id = video_ids[i];
       store::IngestRequest req{video_id,
                                url.find("://") == std::string::npos ? youtube::watch_url(video_id.substr(3)) : url,
-                               {}, transcript};
+                               {}, transcript, r.count("refresh") > 0};
       for (const auto& v : variants) req.variants.push_back(v.name());
       auto job = store::enqueue_ingest(tx, q, req);
       job_ids.push_back(job.id);
-      std::printf("%s %s: ingest job %lld (variants: %s)\n", video_id.c_str(),
+      std::printf("%s %s: ingest job %lld (variants: %s)%s\n", video_id.c_str(),
                   job.created ? "queued" : "already queued", static_cast<long long>(job.id),
-                  join_names(variants).c_str());
+                  join_names(variants).c_str(), req.refresh ? " (refresh)" : "");
     }
     tx.commit();
   }
@@ -219,7 +221,8 @@ int report_command(const Args& args) {
 }  // namespace
 
 void register_video_commands() {
-  registry()["submit"] = {"queue a YouTube video (--wait shows progress per stage)", submit_command};
+  registry()["submit"] = {"queue a YouTube video (--wait shows progress per stage, --refresh fetches it again)",
+                          submit_command};
   registry()["report"] = {"show what is stored for a video (--json, --transcript)", report_command};
 }
 

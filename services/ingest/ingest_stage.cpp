@@ -37,12 +37,6 @@ std::string reason_of(const std::string& error) {
   return std::regex_search(error, m, code) ? m[1].str() : "";
 }
 
-nlohmann::json segments_json(const youtube::Transcript& t) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& s : t.segments) out.push_back({{"start_ms", s.start_ms}, {"text", s.text}});
-  return out;
-}
-
 }  // namespace
 
 Stage::Stage(std::shared_ptr<youtube::MetadataSource> metadata, std::shared_ptr<youtube::TranscriptSource> transcripts,
@@ -66,11 +60,11 @@ void Stage::pause_for_throttle(pqxx::connection& conn, const std::exception& e,
   throw worker::RetryLater(pause.until, std::string("youtube throttled: ") + e.what());
 }
 
-youtube::VideoMetadata Stage::metadata_for(pqxx::connection& conn, const std::string& id, bool best_effort,
+youtube::VideoMetadata Stage::metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
                                            bool& missing) {
   missing = false;
   std::string key = "yt:" + id;
-  {
+  if (need.use_cache) {
     pqxx::read_transaction tx(conn);
     if (auto cached = store::cached_metadata(tx, key, config_.cache_ttl)) {
       try {
@@ -80,26 +74,48 @@ youtube::VideoMetadata Stage::metadata_for(pqxx::connection& conn, const std::st
       }
     }
   }
-  try {
-    auto m = metadata_->fetch(id);
-    if (youtube::cacheable(m)) {
-      pqxx::work tx(conn);
-      store::cache_metadata(tx, key, youtube::to_json(m), m.source);
-      tx.commit();
-    }
-    return m;
-  } catch (const youtube::Throttled& e) {
-    if (!best_effort) pause_for_throttle(conn, e, e.retry_after());
+  if (need.best_effort && need.paused) {
+    // The transcript needs no YouTube call: none is made for metadata
+    // either while every replica is asked to leave YouTube alone.
+    spdlog::info("video={} youtube is paused: metadata not fetched", key);
+  } else {
     try {
-      pause_for_throttle(conn, e, e.retry_after());
-    } catch (const worker::RetryLater&) {
-      // The user's transcript needs no YouTube call: go on without metadata.
+      auto m = metadata_->fetch(id);
+      if (youtube::cacheable(m)) {
+        pqxx::work tx(conn);
+        store::cache_metadata(tx, key, youtube::to_json(m), m.source);
+        tx.commit();
+      }
+      return m;
+    } catch (const youtube::Throttled& e) {
+      if (!need.best_effort) pause_for_throttle(conn, e, e.retry_after());
+      try {
+        pause_for_throttle(conn, e, e.retry_after());
+      } catch (const worker::RetryLater&) {
+        // The transcript needs no YouTube call: go on without metadata.
+      }
+      spdlog::warn("video={} metadata unavailable (throttled)", key);
+    } catch (const std::exception& e) {
+      if (!need.best_effort) throw;
+      spdlog::warn("video={} metadata unavailable: {}", key, e.what());
     }
-    spdlog::warn("video={} metadata unavailable (throttled); storing it with the user's transcript", key);
-  } catch (const std::exception& e) {
-    if (!best_effort) throw;
-    spdlog::warn("video={} metadata unavailable ({}); storing it with the user's transcript", key, e.what());
   }
+  // Best effort: what an earlier ingest stored beats the bare id (the video
+  // row would otherwise lose its title on a resubmit while YouTube fails).
+  {
+    pqxx::read_transaction tx(conn);
+    auto video = store::get_video(tx, key);
+    if (video && !video->metadata_missing && video->metadata.is_object() && !video->metadata.empty()) {
+      try {
+        auto m = youtube::metadata_from_json(video->metadata);
+        spdlog::warn("video={} keeping the metadata stored by an earlier ingest", key);
+        return m;
+      } catch (const std::exception& e) {
+        spdlog::warn("video={} stored metadata unreadable: {}", key, e.what());
+      }
+    }
+  }
+  spdlog::warn("video={} storing it without metadata", key);
   missing = true;
   return youtube::minimal_metadata(id);
 }
@@ -120,26 +136,52 @@ void Stage::handle(worker::JobContext& ctx) {
     throw PermanentError("bad_payload", e.what());
   }
   auto& conn = ctx.conn();
+  // The transcript's path (step 1): the user's, the stored one, or a fetch.
+  std::optional<store::TranscriptRow> stored;
+  std::optional<store::Pause> pause;
   {
     pqxx::read_transaction tx(conn);
-    if (auto pause = store::active_pause(tx, kYoutubePause); pause && !request.transcript)
-      throw worker::RetryLater(pause->until, "youtube throttled: waiting for the pause to end (" + pause->reason + ")");
+    if (!request.transcript && !request.refresh) {
+      stored = store::get_transcript(tx, key);
+      if (stored && stored->text.find_first_not_of(" \t\r\n") == std::string::npos) stored.reset();
+    }
+    pause = store::active_pause(tx, kYoutubePause);
   }
+  const bool user = request.transcript.has_value();
+  const char* from = user ? "user" : stored ? "stored" : "fetched";
+  if (pause && !user && !stored)
+    throw worker::RetryLater(pause->until, "youtube throttled: waiting for the pause to end (" + pause->reason + ")");
 
   auto started = std::chrono::steady_clock::now();
-  bool user = request.transcript.has_value();
   bool missing = false;
-  auto meta = metadata_for(conn, id, user, missing);
-  youtube::Transcript transcript;
-  if (user) {
-    transcript = youtube::user_transcript(*request.transcript, meta.language);
+  auto meta = metadata_for(conn, id, {.use_cache = !request.refresh, .best_effort = user || stored.has_value(),
+                                      .paused = pause.has_value()},
+                           missing);
+
+  store::TranscriptRow row;
+  if (stored) {
+    row = *stored;
   } else {
-    youtube::require_finished(meta);
-    try {
-      transcript = transcripts_->fetch(meta);
-    } catch (const youtube::Throttled& e) {
-      pause_for_throttle(conn, e, e.retry_after());
+    youtube::Transcript transcript;
+    if (user) {
+      transcript = youtube::user_transcript(*request.transcript, meta.language);
+    } else {
+      youtube::require_finished(meta);
+      try {
+        transcript = transcripts_->fetch(meta);
+      } catch (const youtube::Throttled& e) {
+        pause_for_throttle(conn, e, e.retry_after());
+      }
     }
+    row.video_id = key;
+    if (!transcript.language.empty()) row.language = transcript.language;
+    else if (!meta.language.empty()) row.language = meta.language;
+    else if (auto d = summarize::detect_language(transcript.text); d.reliable && !d.code.empty())
+      row.language = d.code;  // a pasted transcript of a video YouTube could not tell us about
+    row.source = transcript.source;
+    row.text = transcript.text;
+    row.segments = youtube::segments_to_json(transcript);
+    row.word_count = store::count_words(transcript.text);
   }
 
   pqxx::work tx(conn);
@@ -166,17 +208,9 @@ void Stage::handle(worker::JobContext& ctx) {
     }
   }
 
-  store::TranscriptRow row;
-  row.video_id = key;
-  if (!transcript.language.empty()) row.language = transcript.language;
-  else if (!meta.language.empty()) row.language = meta.language;
-  else if (auto d = summarize::detect_language(transcript.text); d.reliable && !d.code.empty())
-    row.language = d.code;  // a pasted transcript of a video YouTube could not tell us about
-  row.source = transcript.source;
-  row.text = transcript.text;
-  row.segments = segments_json(transcript);
-  row.word_count = store::count_words(transcript.text);
-  store::upsert_transcript(tx, row);
+  // A reused transcript is not written again: a refresh of the same video
+  // that committed after it was read keeps its text.
+  if (!stored || !store::touch_transcript(tx, key)) store::upsert_transcript(tx, row);
 
   // Submitting a video again is idempotent: variants that already have a
   // summary are not written again (POST /api/reprocess makes new revisions);
@@ -197,6 +231,7 @@ void Stage::handle(worker::JobContext& ctx) {
 
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics::increment(tx, "ingest_success");
+  metrics::increment(tx, std::string("ingest_transcript_") + from);
   metrics::observe(tx, "ingest_seconds", took);
   metrics::observe(tx, "queue_wait_seconds", seconds_since(ctx.job().run_at));
   events::emit(tx, events::type::report_updated, key,
@@ -204,13 +239,14 @@ void Stage::handle(worker::JobContext& ctx) {
                 {"title", meta.title},
                 {"transcript_language", row.language.value_or("")},
                 {"transcript_source", row.source},
+                {"transcript_from", from},
                 {"words", row.word_count},
                 {"metadata_missing", missing},
                 {"variants", queued}});
   ctx.complete_in(tx);
   tx.commit();
-  spdlog::info("job={} video={} ingested transcript={} words={} summaries_queued={}", ctx.job().id, key, row.source,
-               row.word_count, queued.size());
+  spdlog::info("job={} video={} ingested transcript={} from={} refresh={} words={} summaries_queued={}", ctx.job().id,
+               key, row.source, from, request.refresh, row.word_count, queued.size());
 }
 
 void Stage::on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up) {

@@ -2,25 +2,36 @@
 // one summarize job per requested variant.
 //
 // For each ingest job:
-//   1. If YouTube is throttling us (the cluster-wide pause "youtube" in the
-//      pauses table is active), the job goes back to wait for the pause's end
-//      (RetryLater): no attempt counted, nothing failed.
-//   2. Metadata: from metadata_cache when younger than METADATA_CACHE_TTL (no
-//      outside call), else from the MetadataSource (yt-dlp, then the Data
-//      API), cached when it is final (not a live stream).
-//      With a user-supplied transcript metadata is best effort: when every
-//      source fails the video is stored with what is known, marked
-//      metadata_missing.
-//   3. Transcript: the user's, or the TranscriptSource's (manual captions in
-//      the video's language first, see libs/youtube/track_choice.h). None ->
-//      permanent failure `no_transcript`; a live stream that has not ended ->
+//   1. The transcript's path: the user's (the job carries one), the stored
+//      one (the video has a transcript row and the job does not ask for a
+//      refresh: a video submitted again makes no caption download), or a
+//      fetch (first time, or `refresh`).
+//   2. If YouTube is throttling us (the cluster-wide pause "youtube" in the
+//      pauses table is active) and the transcript must be fetched, the job
+//      goes back to wait for the pause's end (RetryLater): no attempt
+//      counted, nothing failed.
+//   3. Metadata: from metadata_cache when younger than METADATA_CACHE_TTL (no
+//      outside call; a refresh skips the cache), else from the
+//      MetadataSource (yt-dlp, then the Data API), cached when it is final
+//      (not a live stream).
+//      With a user-supplied or stored transcript metadata is best effort:
+//      no outside call while the pause is active, and when every source
+//      fails the video keeps the metadata an earlier ingest stored, or is
+//      stored with what is known, marked metadata_missing.
+//   4. Transcript: the user's, the stored row as it is, or the
+//      TranscriptSource's (manual captions in the video's language first,
+//      see libs/youtube/track_choice.h). None -> permanent failure
+//      `no_transcript`; a live stream that has not ended ->
 //      `live_not_finished`. A summary is never written from the title alone.
-//   4. One transaction: the video and transcript rows, the summarize jobs
-//      (dedup per video and variant), counters and timings, the event
-//      `report-updated` {stage: "ingested"}, and the job's completion.
-// Throttling met in 2 or 3 starts (or extends) the pause for every replica:
+//   5. One transaction: the video and transcript rows (a reused transcript
+//      is only marked as stored now, see store::touch_transcript), the
+//      summarize jobs (dedup per video and variant), counters (ingest_success
+//      and ingest_transcript_<stored|fetched|user>) and timings, the event
+//      `report-updated` {stage: "ingested", transcript_from}, and the job's
+//      completion.
+// Throttling met in 3 or 4 starts (or extends) the pause for every replica:
 // max(Retry-After, backoff that grows with consecutive throttles), then the
-// job waits as in 1.
+// job waits as in 2 (with a user or stored transcript it goes on instead).
 #pragma once
 
 #include <chrono>
@@ -53,7 +64,13 @@ class Stage {
   static void on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up);
 
  private:
-  youtube::VideoMetadata metadata_for(pqxx::connection& conn, const std::string& id, bool best_effort,
+  // How metadata_for may answer; see steps 2 and 3 above.
+  struct MetadataNeed {
+    bool use_cache = true;     // false for a refresh
+    bool best_effort = false;  // the transcript needs no YouTube call
+    bool paused = false;       // the "youtube" pause is active
+  };
+  youtube::VideoMetadata metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
                                       bool& missing);
   [[noreturn]] void pause_for_throttle(pqxx::connection& conn, const std::exception& e,
                                        std::optional<std::chrono::milliseconds> retry_after);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "metrics/metrics.h"
 #include "queue/queue.h"
 #include "store/audio.h"
 
@@ -130,6 +131,85 @@ TEST_CASE("submit enqueues one ingest job per video and refuses bad input withou
   if (chunked) CHECK(chunked->status == 413);  // or the connection was closed on us: also fine
   CHECK(count_rows(*conn, "SELECT count(*) FROM jobs") == jobs_before);
   CHECK(g.client().Get("/healthz")->status == 200);
+}
+
+TEST_CASE("submit takes \"refresh\": true into the ingest job and refuses a refresh that is not a boolean") {
+  TestDatabase db("gw");
+  auto conn = migrated_connection(db.url());
+  RunningGateway g(gateway_options(db.url()));
+  auto c = g.client();
+  auto payload = [&](int64_t job) {
+    pqxx::read_transaction tx(*conn);
+    auto row = tx.exec_params1("SELECT payload::text, dedup_key FROM jobs WHERE id = $1", job);
+    return std::make_pair(nlohmann::json::parse(row[0].as<std::string>()), row[1].as<std::string>());
+  };
+
+  // Without refresh (or false, or null) the payload is as before.
+  auto plain = c.Post("/api/submit", R"({"url": "dQw4w9WgXcQ", "refresh": false})", kJson);
+  REQUIRE(plain->status == 202);
+  CHECK(body_json(plain)["refresh"] == false);
+  const int64_t plain_job = body_json(plain)["job_id"].get<int64_t>();
+  auto [p0, key0] = payload(plain_job);
+  CHECK_FALSE(p0.contains("refresh"));
+  CHECK(key0 == "ingest:yt:dQw4w9WgXcQ");
+  auto null_refresh = c.Post("/api/submit", R"({"url": "dQw4w9WgXcQ", "refresh": null})", kJson);
+  REQUIRE(null_refresh->status == 202);
+  CHECK(body_json(null_refresh)["job_id"] == plain_job);
+
+  // A refresh is its own job beside the pending plain one; again: the same.
+  auto refresh = c.Post("/api/submit", R"({"url": "https://youtu.be/dQw4w9WgXcQ", "refresh": true})", kJson);
+  REQUIRE(refresh->status == 202);
+  auto rj = body_json(refresh);
+  CHECK(rj["refresh"] == true);
+  CHECK(rj["created"] == true);
+  const int64_t refresh_job = rj["job_id"].get<int64_t>();
+  CHECK(refresh_job != plain_job);
+  auto [p1, key1] = payload(refresh_job);
+  CHECK(p1["refresh"] == true);
+  CHECK(key1 == "ingest-refresh:yt:dQw4w9WgXcQ");
+  auto again = c.Post("/api/submit", R"({"url": "dQw4w9WgXcQ", "refresh": true})", kJson);
+  CHECK(body_json(again)["job_id"] == refresh_job);
+  CHECK(body_json(again)["created"] == false);
+
+  // With a transcript: both travel (the transcript replaces the stored one;
+  // refresh skips the metadata cache).
+  auto both = c.Post("/api/submit", R"({"url": "abcdefghijk", "transcript": "my words", "refresh": true})", kJson);
+  REQUIRE(both->status == 202);
+  auto [p2, key2] = payload(body_json(both)["job_id"].get<int64_t>());
+  CHECK(p2["transcript"] == "my words");
+  CHECK(p2["refresh"] == true);
+
+  const int64_t jobs_before = count_rows(*conn, "SELECT count(*) FROM jobs");
+  for (const char* body : {R"({"url": "dQw4w9WgXcQ", "refresh": "true"})", R"({"url": "dQw4w9WgXcQ", "refresh": 1})",
+                           R"({"url": "dQw4w9WgXcQ", "refresh": [true]})", R"({"url": "dQw4w9WgXcQ", "refresh": {}})",
+                           R"({"url": "bbbbbbbbbbb", "refresh": 0})"}) {
+    CAPTURE(body);
+    auto r = c.Post("/api/submit", body, kJson);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->get_header_value("Content-Type").find("application/json") == 0);
+    CHECK(body_json(r)["error"] == "'refresh' must be true or false");
+  }
+  auto misspelt = c.Post("/api/submit", R"({"url": "dQw4w9WgXcQ", "refreshed": true})", kJson);
+  CHECK(misspelt->status == 400);
+  CHECK(body_json(misspelt)["error"].get<std::string>().find("refresh") != std::string::npos);  // listed as known
+  CHECK(count_rows(*conn, "SELECT count(*) FROM jobs") == jobs_before);
+  CHECK(count_rows(*conn, "SELECT count(*) FROM videos WHERE id = 'yt:bbbbbbbbbbb'") == 0);
+
+  // Where ingests took their transcripts from is counted (services/ingest).
+  {
+    pqxx::work tx(*conn);
+    metrics::increment(tx, "ingest_transcript_stored", 2);
+    tx.commit();
+  }
+  auto m = body_json(c.Get("/api/metrics"));
+  CHECK(m["counters"]["ingest_transcript_stored"] == 2);
+  CHECK(m["counters"]["ingest_transcript_fetched"] == 0);
+  CHECK(m["counters"]["ingest_transcript_user"] == 0);
+  auto prom = c.Get("/metrics")->body;
+  CHECK(prom.find("# TYPE tubedigest_ingest_transcripts_total counter\n") != std::string::npos);
+  CHECK(prom.find("tubedigest_ingest_transcripts_total{from=\"stored\"} 2\n") != std::string::npos);
+  CHECK(prom.find("tubedigest_ingest_transcripts_total{from=\"fetched\"} 0\n") != std::string::npos);
 }
 
 TEST_CASE("API_AUTH_TOKEN guards submit and delete") {

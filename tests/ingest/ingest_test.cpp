@@ -2,6 +2,7 @@
 // (tests/youtube/fake-yt-dlp) and a loopback Data API.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -35,8 +36,25 @@ td::youtube::YtDlpConfig fake_ytdlp(std::vector<std::string> env = {}) {
   return c;
 }
 
+// Counts the stage's calls to its TranscriptSource: a reused transcript
+// makes none.
+class CountingTranscripts : public td::youtube::TranscriptSource {
+ public:
+  CountingTranscripts(std::shared_ptr<td::youtube::TranscriptSource> inner, std::atomic<int>& calls)
+      : inner_(std::move(inner)), calls_(calls) {}
+  td::youtube::Transcript fetch(const td::youtube::VideoMetadata& video) override {
+    ++calls_;
+    return inner_->fetch(video);
+  }
+
+ private:
+  std::shared_ptr<td::youtube::TranscriptSource> inner_;
+  std::atomic<int>& calls_;
+};
+
 struct Harness {
   td::test::TestDatabase db{"ingest"};
+  std::atomic<int> transcript_fetches{0};  // over every stage() of this harness
   std::unique_ptr<pqxx::connection> conn = td::test::migrated_connection(db.url());
   std::string log_file = "/tmp/td-ytdlp-" + std::to_string(getpid()) + "-" + db.name() + ".log";
 
@@ -48,8 +66,9 @@ struct Harness {
     td::ingest::Config config;
     config.default_variants = {"comprehensive", "audio"};
     config.throttle_backoff = {10min, 1h, 0.0};
-    return std::make_shared<td::ingest::Stage>(metadata, std::make_shared<td::youtube::YtDlpTranscriptSource>(cfg),
-                                               config);
+    auto transcripts = std::make_shared<CountingTranscripts>(
+        std::make_shared<td::youtube::YtDlpTranscriptSource>(cfg), transcript_fetches);
+    return std::make_shared<td::ingest::Stage>(metadata, transcripts, config);
   }
 
   // A worker running the stage until destroyed.
@@ -79,10 +98,11 @@ struct Harness {
   };
 
   int64_t submit(const std::string& video, std::vector<std::string> variants = {},
-                 std::optional<std::string> transcript = std::nullopt) {
+                 std::optional<std::string> transcript = std::nullopt, bool refresh = false) {
     Queue q;
     pqxx::work tx(*conn);
-    auto job = td::store::enqueue_ingest(tx, q, {video, "https://youtu.be/" + video.substr(3), variants, transcript});
+    auto job = td::store::enqueue_ingest(tx, q,
+                                         {video, "https://youtu.be/" + video.substr(3), variants, transcript, refresh});
     tx.commit();
     return job.id;
   }
@@ -406,4 +426,189 @@ TEST_CASE("Ingest: a submit that lands after a finished ingest queues a new one 
   CHECK(rows[1][0].as<std::string>() == "key-insights");
   CHECK(rows[0][1].as<int>() == 1);
   CHECK(rows[1][1].as<int>() == 1);
+}
+
+namespace {
+
+// The report-updated events' transcript_from, oldest first.
+std::vector<std::string> transcript_paths(Harness& h) {
+  std::vector<std::string> out;
+  for (const auto& e : h.events())
+    if (e.type == "report-updated") out.push_back(e.data.value("transcript_from", "?"));
+  return out;
+}
+
+// Marks the stored transcript so a test can tell a reused row from a new one.
+void mark_stored_transcript(pqxx::connection& c, const std::string& video, const std::string& text) {
+  pqxx::work tx(c);
+  tx.exec_params("UPDATE transcripts SET text = $2, word_count = 3, created_at = now() - interval '1 hour' "
+                 "WHERE video_id = $1",
+                 video, text);
+  tx.commit();
+}
+
+}  // namespace
+
+TEST_CASE("Ingest: a video submitted again reuses its stored transcript without calling the transcript source") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  const int64_t first = h.submit("yt:tdManualEn1", {"comprehensive"});
+  REQUIRE(td::test::eventually([&] { return h.finished(first); }, 20s));
+  REQUIRE(h.status(first) == "done");
+  CHECK(h.transcript_fetches == 1);
+  CHECK(h.ytdlp_calls("captions") == 1);
+  mark_stored_transcript(*h.conn, "yt:tdManualEn1", "the stored words");
+
+  const int64_t second = h.submit("yt:tdManualEn1", {"comprehensive", "key-insights"});
+  REQUIRE(second != first);
+  REQUIRE(td::test::eventually([&] { return h.finished(second); }, 20s));
+  CHECK(h.status(second) == "done");
+  CHECK(h.transcript_fetches == 1);        // the source was not asked again
+  CHECK(h.ytdlp_calls("captions") == 1);   // no caption download
+  CHECK(h.ytdlp_calls("metadata") == 1);   // and the metadata came from the cache
+  {
+    pqxx::read_transaction tx(*h.conn);
+    auto t = td::store::get_transcript(tx, "yt:tdManualEn1");
+    REQUIRE(t);
+    CHECK(t->text == "the stored words");  // the row as it was, not rewritten
+    CHECK(t->source == "manual");
+    // Marked as stored now: GET /api/metrics' last_ingest_at moves as before.
+    CHECK(tx.exec("SELECT created_at > now() - interval '1 minute' FROM transcripts")[0][0].as<bool>());
+    // The new variant is queued from the reused transcript.
+    CHECK(tx.exec("SELECT count(*) FROM jobs WHERE kind = 'summarize' AND payload::jsonb->>'variant' = 'key-insights'")
+              [0][0].as<int>() == 1);
+  }
+  CHECK(transcript_paths(h) == std::vector<std::string>{"fetched", "stored"});
+  CHECK(h.counter("ingest_transcript_fetched") == 1);
+  CHECK(h.counter("ingest_transcript_stored") == 1);
+  CHECK(h.counter("ingest_success") == 2);
+}
+
+TEST_CASE("Ingest: refresh fetches metadata and captions again and replaces the stored transcript") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  const int64_t first = h.submit("yt:tdManualEn1");
+  REQUIRE(td::test::eventually([&] { return h.finished(first); }, 20s));
+  REQUIRE(h.status(first) == "done");
+  mark_stored_transcript(*h.conn, "yt:tdManualEn1", "the stored words");
+
+  const int64_t refresh = h.submit("yt:tdManualEn1", {}, std::nullopt, /*refresh=*/true);
+  REQUIRE(td::test::eventually([&] { return h.finished(refresh); }, 20s));
+  CHECK(h.status(refresh) == "done");
+  CHECK(h.transcript_fetches == 2);
+  CHECK(h.ytdlp_calls("captions") == 2);
+  CHECK(h.ytdlp_calls("metadata") == 2);  // a refresh skips the metadata cache
+  {
+    pqxx::read_transaction tx(*h.conn);
+    auto t = td::store::get_transcript(tx, "yt:tdManualEn1");
+    REQUIRE(t);
+    CHECK(t->text != "the stored words");
+    CHECK(t->word_count > 30);
+    auto p = nlohmann::json::parse(tx.exec_params1("SELECT payload FROM jobs WHERE id = $1", refresh)[0].as<std::string>());
+    CHECK(p["refresh"] == true);
+  }
+  CHECK(transcript_paths(h) == std::vector<std::string>{"fetched", "fetched"});
+  CHECK(h.counter("ingest_transcript_fetched") == 2);
+  CHECK(h.counter("ingest_transcript_stored") == 0);
+}
+
+TEST_CASE("Ingest: a user transcript replaces the stored one, and is reused by the next plain submit") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  const int64_t first = h.submit("yt:tdManualEn1");
+  REQUIRE(td::test::eventually([&] { return h.finished(first); }, 20s));
+  const std::string mine = "My own notes about this video, written down by hand for the summary.";
+  const int64_t user = h.submit("yt:tdManualEn1", {}, mine);
+  REQUIRE(td::test::eventually([&] { return h.finished(user); }, 20s));
+  CHECK(h.status(user) == "done");
+  const int64_t plain = h.submit("yt:tdManualEn1");
+  REQUIRE(td::test::eventually([&] { return h.finished(plain); }, 20s));
+  CHECK(h.status(plain) == "done");
+  CHECK(h.transcript_fetches == 1);
+  pqxx::read_transaction tx(*h.conn);
+  auto t = td::store::get_transcript(tx, "yt:tdManualEn1");
+  REQUIRE(t);
+  CHECK(t->source == "user");
+  CHECK(t->text == mine);
+  tx.commit();
+  CHECK(transcript_paths(h) == std::vector<std::string>{"fetched", "user", "stored"});
+  CHECK(h.counter("ingest_transcript_user") == 1);
+}
+
+TEST_CASE("Ingest: a stored transcript and cached metadata need no YouTube call, so a pause does not hold the job") {
+  Harness h;
+  {
+    Harness::Running w(h.db.url(), h.stage());
+    const int64_t first = h.submit("yt:tdManualEn1");
+    REQUIRE(td::test::eventually([&] { return h.finished(first); }, 20s));
+    REQUIRE(h.status(first) == "done");
+  }
+  {
+    pqxx::work tx(*h.conn);
+    td::store::set_pause(tx, td::ingest::kYoutubePause, 1h, "test: throttled");
+    tx.commit();
+  }
+  Harness::Running w(h.db.url(), h.stage());
+  const int64_t again = h.submit("yt:tdManualEn1", {"key-insights"});
+  const int64_t fetch = h.submit("yt:tdAutoRoll1");  // needs YouTube: waits
+  REQUIRE(td::test::eventually([&] { return h.finished(again); }, 20s));
+  CHECK(h.status(again) == "done");
+  std::this_thread::sleep_for(500ms);
+  CHECK(h.status(fetch) == "queued");
+  CHECK(h.transcript_fetches == 1);
+  CHECK(h.ytdlp_calls("metadata") == 1);
+  CHECK(h.ytdlp_calls("captions") == 1);
+}
+
+TEST_CASE("Ingest: a refresh queues beside a pending plain ingest; two refreshes share one job") {
+  Harness h;
+  const int64_t plain = h.submit("yt:tdManualEn1");
+  const int64_t refresh = h.submit("yt:tdManualEn1", {}, std::nullopt, true);
+  const int64_t refresh_again = h.submit("yt:tdManualEn1", {}, std::nullopt, true);
+  CHECK(refresh != plain);          // not folded into a job that would reuse the stored transcript
+  CHECK(refresh_again == refresh);  // a pending refresh is the same job
+  CHECK(h.submit("yt:tdManualEn1") == plain);
+  Harness::Running w(h.db.url(), h.stage());
+  REQUIRE(td::test::eventually([&] { return h.finished(plain) && h.finished(refresh); }, 30s));
+  CHECK(h.status(plain) == "done");
+  CHECK(h.status(refresh) == "done");
+  pqxx::read_transaction tx(*h.conn);
+  CHECK(tx.exec("SELECT count(*) FROM transcripts")[0][0].as<int>() == 1);
+  CHECK(tx.exec("SELECT count(*) FROM jobs WHERE kind = 'summarize'")[0][0].as<int>() == 2);
+}
+
+TEST_CASE("Ingest: a job whose refresh is not a boolean dies with bad_payload") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  Queue q;
+  pqxx::work tx(*h.conn);
+  auto job = q.enqueue(tx, {"ingest", R"({"video_id":"yt:tdManualEn1","url":"x","refresh":"yes"})", {}}).id;
+  tx.commit();
+  REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+  CHECK(h.status(job) == "dead");
+  CHECK(h.last_error(job).rfind("bad_payload: ", 0) == 0);
+  CHECK(h.last_error(job).find("refresh") != std::string::npos);
+  CHECK(h.transcript_fetches == 0);
+}
+
+TEST_CASE("tubedigest submit --refresh carries the refresh in the ingest job; without it there is none") {
+  Harness h;
+  const auto cli = td::test::bin_path("tubedigest");
+  auto plain = td::process::run({cli, "submit", "--database-url", h.db.url(), "tdManualEn1"});
+  REQUIRE(plain.ok());
+  CHECK(plain.out.find("(refresh)") == std::string::npos);
+  auto refresh = td::process::run({cli, "submit", "--database-url", h.db.url(), "--refresh", "tdManualEn1"});
+  REQUIRE(refresh.ok());
+  CHECK(refresh.out.find("yt:tdManualEn1 queued") != std::string::npos);
+  CHECK(refresh.out.find("(refresh)") != std::string::npos);
+  auto help = td::process::run({cli, "submit", "--help"});
+  CHECK(help.out.find("--refresh") != std::string::npos);
+
+  pqxx::read_transaction tx(*h.conn);
+  auto rows = tx.exec("SELECT payload, dedup_key FROM jobs WHERE kind = 'ingest' ORDER BY id");
+  REQUIRE(rows.size() == 2);
+  CHECK_FALSE(nlohmann::json::parse(rows[0][0].as<std::string>()).contains("refresh"));
+  CHECK(rows[0][1].as<std::string>() == "ingest:yt:tdManualEn1");
+  CHECK(nlohmann::json::parse(rows[1][0].as<std::string>())["refresh"] == true);
+  CHECK(rows[1][1].as<std::string>() == "ingest-refresh:yt:tdManualEn1");
 }
