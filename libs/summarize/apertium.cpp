@@ -1,8 +1,12 @@
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -26,31 +30,6 @@ std::optional<std::pair<std::string, std::string>> mode_pair(const std::string& 
   if (dash == std::string::npos || mode.find('-', dash + 1) != std::string::npos) return std::nullopt;
   if (mode.find('_') != std::string::npos) return std::nullopt;
   return std::make_pair(apertium_code_to_iso(mode.substr(0, dash)), apertium_code_to_iso(mode.substr(dash + 1)));
-}
-
-std::vector<std::string> split_paragraphs(const std::string& text) {
-  std::vector<std::string> out;
-  std::string current;
-  for (auto& line : [&] {
-         std::vector<std::string> lines;
-         size_t start = 0;
-         while (start <= text.size()) {
-           size_t nl = text.find('\n', start);
-           if (nl == std::string::npos) nl = text.size();
-           lines.push_back(text.substr(start, nl - start));
-           start = nl + 1;
-         }
-         return lines;
-       }()) {
-    if (trim(line).empty()) {
-      if (!trim(current).empty()) out.push_back(trim(current));
-      current.clear();
-    } else {
-      append_sep(current, " ", line);
-    }
-  }
-  if (!trim(current).empty()) out.push_back(trim(current));
-  return out;
 }
 
 bool word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
@@ -105,6 +84,134 @@ std::string strip_marks(const std::string& s, std::vector<std::string>& unknown)
     if (!word.empty() && std::find(unknown.begin(), unknown.end(), word) == unknown.end()) unknown.push_back(word);
   }
   return out;
+}
+
+// ---- Apertium's stream format -------------------------------------------
+//
+// `apertium -f txt` wraps the mode in apertium-destxt / apertium-retxt, which
+// turn blank lines into superblanks "[\n\n]" holding only whitespace. A piece
+// that translates to nothing ("shall" alone: Spanish has only the future
+// ending) then leaves two superblanks side by side, the output shows one
+// paragraph fewer, and nothing says which piece went missing. So we speak
+// the stream format ourselves (`apertium -f none`): each piece is escaped
+// the way apertium-destxt escapes text, ends with the deformatter's sentence
+// break ".[]" (so no rule reaches across pieces), and is followed by a
+// superblank of its own, "[<td-piece K>]". Every module of a mode copies
+// superblanks through unchanged and in order, and a piece's own text cannot
+// contain one (its "[", "<" are escaped), so the output is split on the
+// markers, not on blank lines.
+
+const char kStreamReserved[] = "[]^$/\\@<>{}";
+const char kPieceMarker[] = "<td-piece ";
+
+std::string piece_marker(size_t k) { return std::string("[") + kPieceMarker + std::to_string(k) + ">]"; }
+
+// One piece as stream text: control characters and whitespace runs become one
+// space (other whitespace would need a superblank), reserved characters are
+// backslash-escaped, and "~" (the post-generator's alternation sign) travels
+// in a superblank, all as apertium-destxt does.
+std::string stream_escape(const std::string& piece) {
+  std::string out;
+  out.reserve(piece.size() + 16);
+  bool space = false;
+  for (char ch : piece) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == ' ' || c == 0x7f) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    if (ch == '~') out += "[~]";
+    else {
+      if (std::strchr(kStreamReserved, ch)) out += '\\';
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// A word Apertium translates to nothing ("will" in "The world will little
+// note") leaves its two spaces behind.
+std::string single_spaced(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (c != ' ' || (!out.empty() && out.back() != ' ')) out += c;
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// The marker number in a superblank's content "<td-piece 12>", or -1.
+long marker_number(const std::string& content) {
+  size_t n = std::strlen(kPieceMarker);
+  if (content.size() <= n + 1 || content.compare(0, n, kPieceMarker) != 0 || content.back() != '>') return -1;
+  long k = 0;
+  for (size_t i = n; i + 1 < content.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(content[i])) || k > 100000000) return -1;
+    k = k * 10 + (content[i] - '0');
+  }
+  return k;
+}
+
+// Splits a mode's stream output back into `count` pieces of plain text, as
+// apertium-retxt would write them (escapes undone, superblank contents kept,
+// the ".[]" sentence breaks removed). A piece comes back nullopt when the
+// output cannot say which text is its own: its marker is missing, repeated or
+// out of order (then the text before it may hold a neighbour's words too).
+// A lone piece owns all the output, marker or not.
+std::vector<std::optional<std::string>> split_stream(const std::string& out, size_t count) {
+  std::vector<std::optional<std::string>> pieces(count);
+  std::string current, all;  // all: the whole text, which a lone piece owns
+  long previous = -1;        // the last marker seen in order
+  bool in_order = true;
+  for (size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (c == '\\' && i + 1 < out.size()) {
+      current += out[++i];
+      continue;
+    }
+    if (c != '[') {
+      current += c;
+      continue;
+    }
+    if (i + 1 < out.size() && out[i + 1] == '[') {  // a word-bound blank "[[t:b:1]]": formatting only
+      size_t close = out.find("]]", i + 2);
+      i = close == std::string::npos ? out.size() : close + 1;
+      continue;
+    }
+    std::string content;
+    size_t j = i + 1;
+    for (; j < out.size() && out[j] != ']'; ++j) {
+      if (out[j] == '\\' && j + 1 < out.size()) ++j;
+      content += out[j];
+    }
+    i = j;
+    if (content.empty()) {  // ".[]": the deformatter's sentence break
+      if (!current.empty() && current.back() == '.') current.pop_back();
+      continue;
+    }
+    long k = marker_number(content);
+    if (k < 0) {
+      current += content;
+      continue;
+    }
+    if (k <= previous || k >= static_cast<long>(count)) {
+      in_order = false;  // repeated or unknown: no marker can be trusted
+    } else {
+      // A skipped marker means its piece's text (if any) ran into piece k's.
+      if (k == previous + 1) pieces[k] = trim(current);
+      previous = k;
+    }
+    all += current;
+    current.clear();
+  }
+  all += current;
+  if (count == 1) return {trim(all)};
+  if (!in_order) return std::vector<std::optional<std::string>>(count);
+  // Text after the last marker may be the last piece's.
+  if (!trim(current).empty() && previous == static_cast<long>(count) - 1) pieces[previous].reset();
+  return pieces;
 }
 
 }  // namespace
@@ -179,6 +286,34 @@ void ApertiumTranslator::require(const std::string& from, const std::string& to)
   }
 }
 
+// One `apertium -f none <mode>` over every piece (see split_stream). Fails
+// with td::PermanentError ("translator_missing") when the program cannot be
+// run at all, td::TransientError ("translation_failed") when it could not
+// start for want of resources, crashed, failed or timed out: none of these
+// depends on the text, which is escaped so that no input can break the stream.
+std::vector<std::optional<std::string>> ApertiumTranslator::run_mode(const std::string& mode,
+                                                                      const std::vector<std::string>& pieces) {
+  td::process::Options o;
+  size_t bytes = 0;
+  for (auto& p : pieces) bytes += p.size() + 24;
+  o.stdin_data.reserve(bytes);
+  for (size_t k = 0; k < pieces.size(); ++k) o.stdin_data += stream_escape(pieces[k]) + ".[]" + piece_marker(k);
+  o.stdin_data += '\n';
+  o.timeout = std::chrono::seconds(120);
+  td::process::Result r;
+  try {
+    r = td::process::run({program_, "-f", "none", mode}, o);
+  } catch (const std::system_error& e) {
+    int code = e.code().value();
+    if (code == ENOENT || code == EACCES || code == ENOEXEC || code == ENOTDIR)
+      throw td::PermanentError("translator_missing", std::string("cannot run apertium: ") + e.what() + "; " +
+                                                         kInstallHint);
+    throw td::TransientError("translation_failed", std::string("cannot start apertium: ") + e.what());
+  }
+  if (!r.ok()) throw td::TransientError("translation_failed", "apertium " + mode + " failed: " + r.describe());
+  return split_stream(r.out, pieces.size());
+}
+
 Translation ApertiumTranslator::translate(const std::vector<std::string>& pieces, const std::string& from,
                                           const std::string& to) {
   require(from, to);
@@ -195,35 +330,41 @@ Translation ApertiumTranslator::translate(const std::vector<std::string>& pieces
   std::vector<std::string> paragraphs;
   bool had_fullwidth = false;
   for (size_t i = 0; i < pieces.size(); ++i) {
-    std::string p = pieces[i];
-    for (auto& c : p)
-      if (c == '\n' || c == '\r') c = ' ';
-    p = trim(p);
-    if (p.empty()) continue;
+    std::string p = trim(pieces[i]);
+    if (p.empty()) {
+      out.pieces[i].clear();
+      continue;
+    }
     for (auto* f : kFullwidth) had_fullwidth = had_fullwidth || p.find(f) != std::string::npos;
     where.push_back(i);
     paragraphs.push_back(protect_literal_marks(p));
   }
   // Without -u, so unknown words come back marked: one process per mode,
-  // each mark noted against its piece and removed before the next mode.
+  // each mark noted against its piece and removed before the next mode. A
+  // piece emptied by one mode is not sent to the next.
   for (auto& mode : chain) {
-    td::process::Options o;
-    for (auto& p : paragraphs) o.stdin_data += p + "\n\n";
-    o.timeout = std::chrono::seconds(120);
-    td::process::Result r;
-    try {
-      r = td::process::run({program_, mode}, o);
-    } catch (const std::system_error& e) {
-      throw td::PermanentError("translator_missing", std::string("cannot run apertium: ") + e.what() + "; " +
-                                                         kInstallHint);
+    std::vector<size_t> live;
+    std::vector<std::string> batch;
+    for (size_t k = 0; k < paragraphs.size(); ++k) {
+      if (paragraphs[k].empty()) continue;
+      live.push_back(k);
+      batch.push_back(paragraphs[k]);
     }
-    if (!r.ok()) throw td::TransientError("translation_failed", "apertium " + mode + " failed: " + r.describe());
-    auto translated = split_paragraphs(r.out);
-    if (translated.size() != where.size())
-      throw td::TransientError("translation_failed", "apertium " + mode + " returned " +
-                                                         std::to_string(translated.size()) + " paragraphs for " +
-                                                         std::to_string(where.size()));
-    for (size_t k = 0; k < where.size(); ++k) paragraphs[k] = strip_marks(translated[k], out.unknown[where[k]]);
+    if (live.empty()) break;
+    auto translated = run_mode(mode, batch);
+    size_t alone = 0;
+    for (size_t n = 0; n < live.size(); ++n) {
+      auto& t = translated[n];
+      // Never expected (superblanks keep their place), but should a mode lose
+      // or move a marker, the pieces it leaves in doubt go again one by one.
+      if (!t) {
+        t = run_mode(mode, {batch[n]})[0];
+        ++alone;
+      }
+      paragraphs[live[n]] = single_spaced(strip_marks(*t, out.unknown[where[live[n]]]));
+    }
+    if (alone)
+      spdlog::warn("apertium {} misaligned {} of {} pieces; translated them one by one", mode, alone, live.size());
   }
   for (size_t k = 0; k < where.size(); ++k) {
     // A fullwidth sign already in the input stays as it was.

@@ -27,18 +27,27 @@ class Translator {
   // Throws td::PermanentError (reason "translator_missing" or "no_translation_route")
   // naming what to install or which provider to set when from->to cannot work.
   virtual void require(const std::string& from, const std::string& to) = 0;
-  // Each piece is translated independently (no piece may contain a blank line).
+  // Each piece is translated independently; line breaks inside a piece become
+  // spaces. A piece that is empty, or that the engine translates to nothing
+  // (Apertium drops a lone "shall": Spanish marks it on the verb), comes back
+  // "": never the source text, which is not in the output language. Callers
+  // leave such a piece out (the extractive summarizer drops a glossary term
+  // that comes back empty).
   virtual Translation translate(const std::vector<std::string>& pieces, const std::string& from,
                                 const std::string& to) = 0;
 };
 
 // Apertium through its command line (td::process::run, never a shell):
-// `apertium <mode>`, chaining modes when there is no direct one (English
-// to French goes eng-spa then es-fr), one process per mode. Modes are read
-// once from `apertium -l`. Pieces are sent as paragraphs separated by blank
-// lines, which Apertium keeps. Unknown words come back marked (*, # or @
-// before the word); the marks are recorded in Translation::unknown and removed
-// before the next mode, so the text matches `apertium -u` apart from
+// `apertium -f none <mode>`, chaining modes when there is no direct one
+// (English to French goes eng-spa then es-fr), one process per mode. Modes
+// are read once from `apertium -l`. Pieces travel in Apertium's stream
+// format, each closed by a superblank marker of its own, and the output is
+// split on the markers, so a piece translated to nothing cannot shift the
+// others; should a marker ever go missing, the pieces in doubt are
+// translated again, one process each (a lone piece owns the whole output, so
+// misalignment never fails a call). Unknown words come back marked (*, # or
+// @ before the word); the marks are recorded in Translation::unknown and
+// removed before the next mode, so the text matches `apertium -u` apart from
 // elisions next to unknown words. Literal *, # and @ before a word in the
 // input travel as their fullwidth forms so they are not taken for marks.
 class ApertiumTranslator final : public Translator {
@@ -53,6 +62,9 @@ class ApertiumTranslator final : public Translator {
 
  private:
   void load_modes();
+  // One process for `mode` over all pieces: each translated piece, or nullopt
+  // where the output's markers do not say which text is that piece's.
+  std::vector<std::optional<std::string>> run_mode(const std::string& mode, const std::vector<std::string>& pieces);
   std::string program_;
   std::once_flag loaded_;
   bool installed_ = false;

@@ -34,6 +34,21 @@ class FlakySummarizer final : public sz::Summarizer {
   sz::ExtractiveSummarizer real_;
 };
 
+// A defect of our own code meeting this input: the same input meets it on
+// every attempt. Also named "extractive" so it is the whole chain.
+class BuggySummarizer final : public sz::Summarizer {
+ public:
+  explicit BuggySummarizer(std::atomic<int>& calls) : calls_(calls) {}
+  std::string name() const override { return "extractive"; }
+  sz::SummaryOutput summarize(const sz::SummaryInput&, const td::Variant&, const sz::Attempt&) override {
+    ++calls_;
+    return {std::vector<std::string>{}.at(3)};  // throws std::out_of_range
+  }
+
+ private:
+  std::atomic<int>& calls_;
+};
+
 }  // namespace
 
 TEST_CASE("NoTranscript: permanent at once, report-sync-failed with the reason, summarize_failure counted") {
@@ -117,6 +132,28 @@ TEST_CASE("Retry: a failing chain announces report-sync-error per attempt, then 
   CHECK(events(*c, "report-sync-failed").empty());
   CHECK(counter(*c, "summarize_failure") == 0);
   CHECK(counter(*c, "summarize_success") == 1);
+}
+
+TEST_CASE("Deterministic: an exception from our own code is permanent for the input, dead after one attempt") {
+  td::test::TestDatabase db("sum_bug");
+  auto c = td::test::migrated_connection(db.url());
+  const std::string vid = "yt:jjjjjjjjjjj";
+  add_video(*c, {vid, {"comprehensive"}, 12});
+  auto id = enqueue(*c, vid, "comprehensive");
+  std::atomic<int> calls{0};
+  td::summarize_stage::Config cfg;
+  cfg.make_chain = [&] { return sz::GuardrailChain({std::make_shared<BuggySummarizer>(calls)}); };
+  Running r(db.url(), cfg);
+  REQUIRE(wait_idle(*c));
+  CHECK(job_status(*c, id) == "dead");
+  CHECK(count(*c, "SELECT attempts FROM jobs WHERE id = " + std::to_string(id)) == 1);
+  CHECK(calls == 1);  // no strict re-run, no retry
+  CHECK(job_error(*c, id).rfind("summary_failed: ", 0) == 0);
+  CHECK(events(*c, "report-sync-error").empty());
+  auto failed = events(*c, "report-sync-failed");
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].data["reason"] == "summary_failed");
+  CHECK(failed[0].data["error"].get<std::string>().find("vector") != std::string::npos);
 }
 
 TEST_CASE("ReprocessError: a variant that gives up fails the request once, with reprocess-error") {
