@@ -37,7 +37,7 @@ ARG YTDLP_PIP_INDEX_URL=
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates curl libpqxx-6.4 libcpp-httplib0.11 libspdlog1.10 libespeak-ng1 espeak-ng-data \
-      libmp3lame0 libcld2-0 apertium apertium-eng-spa apertium-fr-es \
+      libmp3lame0 libcld2-0 apertium apertium-eng-spa apertium-fr-es hunspell-en-us hunspell-fr hunspell-es \
       python3 python3-venv \
  && rm -rf /var/lib/apt/lists/* \
  && python3 -m venv /opt/yt-dlp \

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates curl python3
   libpqxx-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libspdlog-dev libcxxopts-dev doctest-dev
   libespeak-ng-dev espeak-ng-data libmp3lame-dev libmpg123-dev libcld2-dev
-  apertium apertium-eng-spa apertium-fr-es
+  apertium apertium-eng-spa apertium-fr-es hunspell-en-us hunspell-fr hunspell-es
   postgresql-15 postgresql-client-15
 )
 if [[ "${1:-}" == "--test" ]]; then

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <new>
+#include <optional>
+#include <set>
+#include <system_error>
 
 #include "common/env.h"
 #include "common/errors.h"
@@ -15,6 +19,35 @@
 #include "summarize/text.h"
 
 namespace td::summarize {
+
+FailureKind classify_failure(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const td::TransientError& e) {
+    return {false, e.reason(), e.what()};
+  } catch (const td::PermanentError& e) {
+    return {true, e.reason(), e.what()};
+  } catch (const std::bad_alloc& e) {
+    return {false, "out_of_memory", e.what()};
+  } catch (const std::system_error& e) {
+    return {false, "system_error", e.what()};
+  } catch (const std::exception& e) {
+    return {true, "internal_error", e.what()};
+  } catch (...) {
+    return {true, "internal_error", "unknown exception"};
+  }
+}
+
+namespace {
+
+// Checks about how much there is, not what it says: a failure of only
+// these means the text is sound and the source had no more to give.
+bool only_shape_failures(const std::vector<QaFailure>& failures) {
+  static const std::set<std::string> shape = {"word_range", "bullet_count", "insight_count", "sentence_length"};
+  return std::all_of(failures.begin(), failures.end(), [](const QaFailure& f) { return shape.count(f.check) > 0; });
+}
+
+}  // namespace
 
 GuardrailChain::GuardrailChain(std::vector<std::shared_ptr<Summarizer>> summarizers)
     : summarizers_(std::move(summarizers)) {
@@ -48,6 +81,34 @@ ChainResult GuardrailChain::run(const SummaryInput& raw_input, const Variant& va
   bool any_transient = false;
   std::string reasons;
 
+  // The output kept, and how the record says so.
+  auto accept = [&](SummaryOutput out, const std::string& by, bool strict, const std::vector<QaFailure>& shape) {
+    auto d = detect_language(out.text);
+    record["language"]["detected"] = d.code;
+    record["language"]["reliable"] = d.reliable;
+    record["accepted"] = {{"summarizer", by}, {"strict", strict}};
+    std::vector<std::string> flags = out.flags;
+    auto flag = [&](const char* f) {
+      if (std::find(flags.begin(), flags.end(), f) == flags.end()) flags.push_back(f);
+    };
+    if (target.short_source) flag("short_source");
+    if (!shape.empty()) {
+      flag("below_spec");
+      record["accepted"]["below_spec"] = nlohmann::json::array();
+      for (auto& f : shape) record["accepted"]["below_spec"].push_back({{"check", f.check}, {"reason", f.reason}});
+    }
+    out.flags = flags;
+    record["flags"] = flags;
+    record["word_count"] = count_words(out.text);
+    return ChainResult{out, record};
+  };
+  struct Fallback {
+    SummaryOutput out;
+    bool strict = false;
+    std::vector<QaFailure> failures;
+  };
+  std::optional<Fallback> below_spec;
+
   for (auto& summarizer : summarizers_) {
     Attempt attempt;
     for (int pass = 0; pass < 2; ++pass) {
@@ -61,23 +122,22 @@ ChainResult GuardrailChain::run(const SummaryInput& raw_input, const Variant& va
       SummaryOutput out;
       try {
         out = summarizer->summarize(input, variant, attempt);
-      } catch (const std::exception& e) {
-        // An exception is about the provider, not the text: a strict re-run
-        // would meet the same fault, so the next summarizer gets its turn.
-        bool permanent = dynamic_cast<const td::PermanentError*>(&e) != nullptr;
-        std::string reason = "error";
-        if (auto* p = dynamic_cast<const td::PermanentError*>(&e)) reason = p->reason();
-        if (auto* t = dynamic_cast<const td::TransientError*>(&e)) reason = t->reason();
-        any_transient = any_transient || !permanent;
+      } catch (...) {
+        // An exception is about the provider or our own code, not the
+        // wording: a strict re-run would meet the same fault, so the next
+        // summarizer gets its turn at once.
+        auto failure = classify_failure(std::current_exception());
+        any_transient = any_transient || !failure.permanent;
         entry["ok"] = false;
-        entry["error"] = e.what();
-        entry["reason"] = reason;
-        entry["permanent"] = permanent;
+        entry["error"] = failure.message;
+        entry["reason"] = failure.reason;
+        entry["permanent"] = failure.permanent;
         entry["ms"] = elapsed();
         record["attempts"].push_back(entry);
-        append_sep(reasons, "; ", summarizer->name() + (attempt.strict ? " (strict)" : "") + ": " + e.what());
-        spdlog::warn("summarizer failed summarizer={} variant={} strict={} reason={} error={}", summarizer->name(),
-                     variant.name(), attempt.strict, reason, e.what());
+        append_sep(reasons, "; ", summarizer->name() + (attempt.strict ? " (strict)" : "") + ": " + failure.message);
+        spdlog::warn("summarizer failed summarizer={} variant={} strict={} reason={} permanent={} error={}",
+                     summarizer->name(), variant.name(), attempt.strict, failure.reason, failure.permanent,
+                     failure.message);
         break;
       }
       QaContext ctx{&spec, variant, target, expected, out.text};
@@ -90,18 +150,10 @@ ChainResult GuardrailChain::run(const SummaryInput& raw_input, const Variant& va
       if (failures.empty()) {
         entry["ok"] = true;
         record["attempts"].push_back(entry);
-        auto d = detect_language(out.text);
-        record["language"]["detected"] = d.code;
-        record["language"]["reliable"] = d.reliable;
-        record["accepted"] = {{"summarizer", summarizer->name()}, {"strict", attempt.strict}};
-        std::vector<std::string> flags = out.flags;
-        if (target.short_source && std::find(flags.begin(), flags.end(), "short_source") == flags.end())
-          flags.push_back("short_source");
-        out.flags = flags;
-        record["flags"] = flags;
-        record["word_count"] = count_words(out.text);
-        return {out, record};
+        return accept(std::move(out), summarizer->name(), attempt.strict, {});
       }
+      bool last_resort = &summarizer == &summarizers_.back();
+      if (last_resort && !below_spec && only_shape_failures(failures)) below_spec = {out, attempt.strict, failures};
       entry["ok"] = false;
       entry["failed"] = nlohmann::json::array();
       for (auto& f : failures) {
@@ -115,6 +167,18 @@ ChainResult GuardrailChain::run(const SummaryInput& raw_input, const Variant& va
       spdlog::info("summary rejected summarizer={} variant={} strict={} failed=\"{}\"", summarizer->name(),
                    variant.name(), attempt.strict, why);
     }
+  }
+  if (below_spec) {
+    // The last resort wrote whole sentences of the video that fall short of
+    // the variant's shape only (fewer words, bullets or insights than the
+    // range, or longer sentences than a learner's level): the source holds
+    // no more material of that kind (a speaker of 40-word sentences has no
+    // 18-word bullets). Better that, flagged, than no summary at all.
+    std::string why;
+    for (auto& f : below_spec->failures) append_sep(why, ", ", f.describe());
+    spdlog::warn("summary kept below its spec summarizer={} variant={} failed=\"{}\"", summarizers_.back()->name(),
+                 variant.name(), why);
+    return accept(std::move(below_spec->out), summarizers_.back()->name(), below_spec->strict, below_spec->failures);
   }
   if (record_out) *record_out = record;
   std::string message = "no summarizer produced an acceptable " + variant.name() + ": " + reasons;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "summarize/lexicon.h"
 #include "summarize/qa.h"
 #include "summarize/ranking.h"
 #include "summarize/spec.h"
@@ -114,31 +115,50 @@ std::string spoken_title(const std::string& title) {
   return out;
 }
 
-// A short headline from the body's keywords: the best run of up to four
-// consecutive content words (weighted by IDF), e.g. "solar panel prices".
+// A headline is a phrase of its unit: the best run of two to five
+// consecutive words that does not cross punctuation, opens and closes on a
+// content word and may hold function words inside ("government of the
+// people", "solar panel prices"), scored by the IDF of its content words.
+// Speakers name the topic first, so earlier runs score a little higher.
 std::string headline_for(const std::vector<std::string>& tokens, const Analysis& a) {
+  auto content = [&](size_t k) {
+    std::string key = lower(strip_punct(tokens[k]));
+    return a.weight(tokens[k]) > 0 && !lexicon::never_ends(key) && !lexicon::never_starts(key);
+  };
+  // Inside a headline only the glue of a noun phrase: "pursuit of happiness".
+  static const std::set<std::string> glue = {"of", "the", "a", "an", "and", "de", "la", "le", "les", "des",
+                                             "du", "el", "los", "las", "del", "y", "et", "d'"};
+  auto stops = [&](size_t k) {
+    char last = tokens[k].back();
+    if (last == ',' || last == '.' || last == ';' || last == ':' || last == '?' || last == '!') return true;
+    std::string key = lower(strip_punct(tokens[k]));
+    return a.weight(tokens[k]) <= 0 && !glue.count(key);
+  };
   double best = 0;
   size_t best_i = 0, best_len = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!content(i)) continue;
     double sum = 0;
-    for (size_t len = 1; len <= 4 && i + len <= tokens.size(); ++len) {
-      const auto& tok = tokens[i + len - 1];
-      double w = a.weight(tok);
-      if (w <= 0) break;
-      sum += w;
-      // Speakers name the topic first: earlier runs read more like a headline.
-      double position = 1.0 - 0.4 * static_cast<double>(i) / tokens.size();
-      double score = position * sum * (1 + 0.15 * (len - 1)) / std::sqrt(static_cast<double>(len));
-      if (score > best) {
-        best = score;
-        best_i = i;
-        best_len = len;
+    for (size_t len = 1; len <= 5 && i + len <= tokens.size(); ++len) {
+      size_t k = i + len - 1;
+      sum += a.weight(tokens[k]);
+      if (len >= 2 && content(k)) {
+        double position = 1.0 - 0.3 * static_cast<double>(i) / tokens.size();
+        double score = position * sum / std::sqrt(static_cast<double>(len));
+        if (score > best) {
+          best = score;
+          best_i = i;
+          best_len = len;
+        }
       }
-      char last = tok.back();
-      if (last == ',' || last == '.' || last == ';' || last == ':' || last == '?' || last == '!') break;
+      if (stops(k)) break;
     }
   }
-  if (best_len == 0) best_len = std::min<size_t>(3, tokens.size());
+  if (best_len == 0) {
+    // No such run: the unit's opening words, up to a place a phrase can end.
+    best_len = std::min<size_t>(4, tokens.size());
+    while (best_len > 2 && (lexicon::never_ends(lower(strip_punct(tokens[best_len - 1]))))) --best_len;
+  }
   std::string out;
   for (size_t k = best_i; k < best_i + best_len; ++k) append_sep(out, " ", strip_punct(tokens[k]));
   return capitalize_first(out);
@@ -161,13 +181,25 @@ std::vector<std::vector<Sentence>> paragraphs_of(const std::vector<Sentence>& se
   return out;
 }
 
+bool is_subject_pronoun(const std::string& w) {
+  static const std::set<std::string> pronouns = {"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles",
+                                                 "yo", "tú", "él", "ella", "nosotros", "vosotros", "ellos",
+                                                 "ellas", "usted", "ustedes", "se"};
+  return pronouns.count(w) > 0;
+}
+
 std::vector<std::string> glossary_candidates(const std::vector<Unit>& units, const std::vector<size_t>& picked,
                                              const Analysis& a, size_t want) {
   std::map<std::string, double> score;
   for (size_t i : picked)
     for (auto& tok : units[i].tokens) {
       std::string plain = lower(strip_punct(tok));
-      if (plain.size() < 5 || std::any_of(plain.begin(), plain.end(), [](unsigned char c) { return std::isdigit(c) || c == '\''; }))
+      // Function words ("shall", "would") teach nothing and may translate to nothing.
+      if (is_stopword(plain, a.language()) || lexicon::never_ends(plain) || lexicon::never_starts(plain) ||
+          lexicon::subordinates(plain))
+        continue;
+      if (plain.size() < 5 ||
+          std::any_of(plain.begin(), plain.end(), [](unsigned char c) { return std::isdigit(c) || c == '\'' || c == '-'; }))
         continue;
       double w = a.weight(tok);
       if (w > 0) score[plain] += w;
@@ -196,6 +228,14 @@ std::string context_for(const std::string& term, const std::vector<Unit>& units,
   }
   return term;
 }
+
+// What a learner's script may average per sentence (QA sentence_length),
+// counting the short lines around the content: the intro, the glossary
+// heading and terms, the outro.
+struct AverageLimit {
+  double max = 0;  // 0 = no limit
+  int extra_sentences = 0, extra_words = 0;
+};
 
 class Builder {
  public:
@@ -243,6 +283,10 @@ class Builder {
     double t = target_.words.min + share * (target_.words.max - target_.words.min) - reserved;
     return std::max(10, static_cast<int>(t / factor_));
   }
+  // Source words the range's minimum needs (after translation's expansion).
+  int source_need(int reserved = 0) const {
+    return static_cast<int>(std::ceil((target_.words.min - reserved) / factor_));
+  }
   int max_words(int reserved = 0) const {
     return std::max(10, static_cast<int>((target_.words.max - reserved) / factor_));
   }
@@ -258,6 +302,35 @@ class Builder {
     return o;
   }
 
+  // Selection with units of at most caps[0] words; when the source has too
+  // few of them to reach `need` words (a speaker of long sentences), the
+  // next cap lets longer whole sentences in. A cap whose picks would make
+  // the script's average sentence longer than the limit is not taken.
+  std::vector<size_t> select_capped(SelectOptions o, int min_unit, std::vector<int> caps, int need,
+                                    AverageLimit limit = {}) const {
+    std::vector<size_t> best;
+    for (int cap : caps) {
+      o.eligible = [this, cap, min_unit](size_t i) {
+        return !units_[i].question && units_[i].words >= min_unit && units_[i].words <= cap;
+      };
+      auto picked = select_units(units_, *analysis_, o);
+      int words = 0;
+      for (size_t i : picked) words += units_[i].words;
+      double sentences = static_cast<double>(picked.size() + limit.extra_sentences);
+      if (limit.max > 0 && !picked.empty() && words + limit.extra_words > limit.max * sentences) break;
+      best = std::move(picked);
+      if (words >= need) return best;
+    }
+    // Still short: a speaker who comes back to the same words (a litany,
+    // an archaic text) needs similar sentences too, never the same one twice.
+    if (o.redundancy < 0.8) {
+      o.redundancy = 0.8;
+      auto more = select_capped(o, min_unit, {caps.back()}, need, limit);
+      if (more.size() > best.size()) return more;
+    }
+    return best;
+  }
+
   std::vector<Sentence> sentences_of(const std::vector<size_t>& picked) const {
     std::vector<Sentence> out;
     for (size_t i : picked) out.push_back({units_[i].text, analysis_->relevance(i)});
@@ -270,9 +343,9 @@ class Builder {
     o.target_words = target_words();
     o.max_words = max_words();
     o.sections = std::max(3, o.target_words / 40);
-    o.eligible = [this](size_t i) { return !units_[i].question && units_[i].words >= 6; };
+    // Long whole sentences are welcome in prose, up to a point.
     Draft d;
-    d.paragraphs = paragraphs_of(sentences_of(select_units(units_, *analysis_, o)));
+    d.paragraphs = paragraphs_of(sentences_of(select_capped(o, 6, {60, 90}, source_need())));
     return d;
   }
 
@@ -284,7 +357,9 @@ class Builder {
     auto o = base_options();
     o.max_count = std::clamp(target_.target_items, target_.min_items, spec_.max_items);
     o.sections = o.max_count;
-    o.eligible = [this](size_t i) { return !units_[i].question && units_[i].words >= 6; };
+    o.eligible = [this, limit](size_t i) {
+      return !units_[i].question && units_[i].words >= 6 && units_[i].words <= limit;
+    };
     auto picked = select_units(units_, *analysis_, o);
     Draft d;
     d.bullets = sentences_of(picked);
@@ -295,10 +370,10 @@ class Builder {
     size_t best_i = units_.size();
     bool any_whole = std::any_of(units_.begin(), units_.end(), [&](const Unit& u) { return u.whole; });
     for (size_t i = 0; i < units_.size(); ++i) {
-      if (chosen.count(i) || units_[i].question || units_[i].words < 6) continue;
+      if (chosen.count(i) || units_[i].question || units_[i].words < 6 || units_[i].words > 40) continue;
       if (any_whole && !units_[i].whole) continue;  // a fragment makes a poor closing sentence
       double sim = 0;
-      for (size_t p : picked) sim = std::max(sim, analysis_->similarity(i, p));
+      for (size_t p : picked) sim = std::max(sim, overlaps(units_[i], units_[p]) ? 1.0 : analysis_->similarity(i, p));
       if (sim > 0.6) continue;
       if (analysis_->relevance(i) > best) {
         best = analysis_->relevance(i);
@@ -321,8 +396,8 @@ class Builder {
     auto o = base_options();
     o.max_count = std::clamp(target_.target_items, target_.min_items, spec_.max_items);
     o.sections = o.max_count;
-    o.eligible = [this](size_t i) { return !units_[i].question && units_[i].words >= 7; };
-    auto picked = select_units(units_, *analysis_, o);
+    auto picked = select_capped(o, 7, {40, 60}, 0);
+    if (static_cast<int>(picked.size()) < target_.min_items) picked = select_capped(o, 5, {60}, 0);
     std::set<size_t> chosen(picked.begin(), picked.end());
     Draft d;
     for (size_t i : picked) {
@@ -339,6 +414,20 @@ class Builder {
       in.headline = headline_for(tokens, *analysis_);
       d.insights.push_back(std::move(in));
     }
+    // Short of the range's words: single-sentence insights take the
+    // sentence that follows theirs, when it is free.
+    int total = 0;
+    for (size_t k = 0; k < picked.size(); ++k) total += units_[picked[k]].words + 3;
+    for (size_t k = 0; k < picked.size() && total < target_.words.min; ++k) {
+      size_t next = picked[k] + 1;
+      while (next < units_.size() && overlaps(units_[next], units_[picked[k]])) ++next;
+      if (d.insights[k].body.size() > 1 || next >= units_.size() || chosen.count(next) || units_[next].question ||
+          units_[next].words > 40)
+        continue;
+      d.insights[k].body.push_back({units_[next].text, analysis_->relevance(next)});
+      chosen.insert(next);
+      total += units_[next].words;
+    }
     return d;
   }
 
@@ -352,8 +441,20 @@ class Builder {
     o.target_words = target_words(glossary_words + frame_words);
     o.max_words = max_words(glossary_words + frame_words);
     o.sections = std::max(3, o.target_words / 40);
-    o.eligible = [this](size_t i) { return !units_[i].question && units_[i].words >= 5; };
-    auto picked = select_units(units_, *analysis_, o);
+    // A learner's level caps the average sentence (QA sentence_length
+    // allows 1.25 times the level's length): units a little over it may
+    // still come, the longest never.
+    int level = level_.max_sentence_words;
+    int need = source_need(glossary_words + frame_words);
+    AverageLimit average;
+    if (level > 0) {
+      // Aim a little under what QA allows (1.25 times the level), in source words.
+      average.max = level * 1.15 / factor_;
+      average.extra_sentences = level_.glossary_terms + (level_.glossary_terms ? 1 : 0) + (frame_words ? 2 : 0);
+      average.extra_words = level_.glossary_terms * 5 + frame_words;
+    }
+    auto picked = level > 0 ? select_capped(o, 4, {level * 5 / 4, level * 2, level * 3}, need, average)
+                            : select_capped(o, 5, {40, 60, 90}, need);
     Draft d;
     d.paragraphs = paragraphs_of(sentences_of(picked));
     if (level_.glossary_terms > 0) {
@@ -385,6 +486,18 @@ class Builder {
     for (auto* s : slots) pieces.push_back(*s);
     auto t = translator_.translate(pieces, src_, out_lang_);
     for (size_t i = 0; i < slots.size(); ++i) *slots[i] = t.pieces[i];
+    // A piece the engine translated to nothing is left out, never rendered
+    // as an empty bullet or a headline without words.
+    auto empty = [](const Sentence& x) { return count_words(x.text) == 0; };
+    for (auto& p : d.paragraphs) p.erase(std::remove_if(p.begin(), p.end(), empty), p.end());
+    d.paragraphs.erase(std::remove_if(d.paragraphs.begin(), d.paragraphs.end(), [](auto& p) { return p.empty(); }),
+                       d.paragraphs.end());
+    d.bullets.erase(std::remove_if(d.bullets.begin(), d.bullets.end(), empty), d.bullets.end());
+    if (d.bottom && empty(*d.bottom)) d.bottom.reset();
+    for (auto& in : d.insights) in.body.erase(std::remove_if(in.body.begin(), in.body.end(), empty), in.body.end());
+    d.insights.erase(std::remove_if(d.insights.begin(), d.insights.end(),
+                                    [](auto& in) { return in.body.empty() || count_words(in.headline) == 0; }),
+                     d.insights.end());
     // Terms the engine left as they were teach nothing, and a term some step
     // of a chained route could not translate is not in the output language
     // at all (English "living" reached French as Spanish "viviente"): keep
@@ -393,7 +506,13 @@ class Builder {
     for (size_t gi = 0; gi < d.glossary.size(); ++gi) {
       auto& g = d.glossary[gi];
       std::string term = lower(strip_punct(g.term));
-      if (term == g.source || term.empty() || split_words(term).size() > 3) continue;
+      if (term == g.source || term.empty() || split_words(term).size() > 2) continue;
+      // A route that made a verb phrase of it ("j'ajoute", "il consacre")
+      // gives no word to learn.
+      auto first = lower(strip_punct(split_words(term).front()));
+      if (term.find('\'') != std::string::npos || term.find("\xE2\x80\x99") != std::string::npos ||
+          is_subject_pronoun(first))
+        continue;
       if (term_slot[gi] < t.unknown.size() && !t.unknown[term_slot[gi]].empty()) continue;
       if (std::any_of(kept.begin(), kept.end(), [&](auto& k) { return lower(strip_punct(k.term)) == term; })) continue;
       g.term = term;

@@ -6,8 +6,10 @@
 //
 // Failure: a summarizer throws td::PermanentError when this input can never
 // work with it (auth refused, Apertium missing, no translation route) and
-// td::TransientError (or another exception) for faults that may pass. The
-// chain records either and moves on to the next summarizer.
+// td::TransientError for faults that may pass (provider down, timeout). Any
+// other exception is a defect meeting this input and counts as permanent
+// (classify_failure in chain.h). The chain records each and moves on to the
+// next summarizer.
 #pragma once
 
 #include <string>
@@ -20,6 +22,10 @@ namespace td::summarize {
 struct Segment {
   double start_seconds = 0;
   std::string text;
+  // Seconds at which each whitespace-separated word of text starts (auto
+  // captions carry them); empty when unknown. The pauses they show are how
+  // unpunctuated captions get their sentence boundaries back (punctuate.h).
+  std::vector<double> word_starts;
 };
 
 struct SummaryInput {

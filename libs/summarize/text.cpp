@@ -175,9 +175,22 @@ bool is_stopword(const std::string& lowered, const std::string& language) {
 std::vector<std::string> split_sentences(std::string_view text) {
   std::vector<std::string> out;
   size_t start = 0;
+  // Closing quotes and brackets after the mark stay with its sentence: «cometh." Fondly».
+  auto closer_at = [&](size_t j) -> size_t {
+    if (j < text.size() && (text[j] == '"' || text[j] == '\'' || text[j] == ')')) return 1;
+    for (std::string_view q : {"\xE2\x80\x9D", "\xE2\x80\x99", "\xC2\xBB"})
+      if (text.substr(j, q.size()) == q) return q.size();
+    return 0;
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    bool end = (c == '.' || c == '!' || c == '?') && (i + 1 == text.size() || is_space(text[i + 1]));
+    bool end = false;
+    if (c == '.' || c == '!' || c == '?') {
+      size_t j = i + 1;
+      while (size_t n = closer_at(j)) j += n;
+      end = j == text.size() || is_space(text[j]);
+      if (end) i = j - 1;
+    }
     if (!end && c == '\n' && i + 1 < text.size() && text[i + 1] == '\n') end = true;
     if (end) {
       auto s = trim(text.substr(start, i + 1 - start));

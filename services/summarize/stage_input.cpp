@@ -23,6 +23,16 @@ summarize::SummaryInput summary_input_from(const store::Video& video, const stor
       summarize::Segment seg;
       seg.text = s["text"].get<std::string>();
       if (s.contains("start_ms") && s["start_ms"].is_number()) seg.start_seconds = s["start_ms"].get<double>() / 1000.0;
+      // clean_transcript() ignores word times that do not match the words.
+      if (auto w = s.find("word_ms"); w != s.end() && w->is_array()) {
+        for (const auto& ms : *w) {
+          if (!ms.is_number()) {
+            seg.word_starts.clear();
+            break;
+          }
+          seg.word_starts.push_back(ms.get<double>() / 1000.0);
+        }
+      }
       in.segments.push_back(std::move(seg));
     }
   }
