@@ -311,7 +311,7 @@ class Builder {
     std::vector<size_t> best;
     for (int cap : caps) {
       o.eligible = [this, cap, min_unit](size_t i) {
-        return !units_[i].question && units_[i].words >= min_unit && units_[i].words <= cap;
+        return usable(i) && units_[i].words >= min_unit && units_[i].words <= cap;
       };
       auto picked = select_units(units_, *analysis_, o);
       int words = 0;
@@ -329,6 +329,14 @@ class Builder {
       if (more.size() > best.size()) return more;
     }
     return best;
+  }
+
+  // A unit worth offering at all: not a question, and not a verbless
+  // phrase that a restored boundary cut off (captions only: a pasted text's
+  // sentences are its author's).
+  bool usable(size_t i) const {
+    const Unit& u = units_[i];
+    return !u.question && (!clean_.punctuated || u.has_verb || u.words >= 12);
   }
 
   std::vector<Sentence> sentences_of(const std::vector<size_t>& picked) const {
@@ -357,9 +365,7 @@ class Builder {
     auto o = base_options();
     o.max_count = std::clamp(target_.target_items, target_.min_items, spec_.max_items);
     o.sections = o.max_count;
-    o.eligible = [this, limit](size_t i) {
-      return !units_[i].question && units_[i].words >= 6 && units_[i].words <= limit;
-    };
+    o.eligible = [this, limit](size_t i) { return usable(i) && units_[i].words >= 6 && units_[i].words <= limit; };
     auto picked = select_units(units_, *analysis_, o);
     Draft d;
     d.bullets = sentences_of(picked);
@@ -370,7 +376,7 @@ class Builder {
     size_t best_i = units_.size();
     bool any_whole = std::any_of(units_.begin(), units_.end(), [&](const Unit& u) { return u.whole; });
     for (size_t i = 0; i < units_.size(); ++i) {
-      if (chosen.count(i) || units_[i].question || units_[i].words < 6 || units_[i].words > 40) continue;
+      if (chosen.count(i) || !usable(i) || units_[i].words < 6 || units_[i].words > 40) continue;
       if (any_whole && !units_[i].whole) continue;  // a fragment makes a poor closing sentence
       double sim = 0;
       for (size_t p : picked) sim = std::max(sim, overlaps(units_[i], units_[p]) ? 1.0 : analysis_->similarity(i, p));
@@ -435,7 +441,12 @@ class Builder {
     int max_unit = level_.max_sentence_words > 0 ? level_.max_sentence_words : 25;
     if (attempt_.strict) max_unit = std::max(8, max_unit - 4);
     analyse(max_unit, 4);
-    int glossary_words = level_.glossary_terms * 7 + (level_.glossary_terms ? 3 : 0);
+    // A short source's few words go to content first: its glossary shrinks
+    // with the range (about one term per 30 words of it, at least two).
+    glossary_terms_ = level_.glossary_terms;
+    if (target_.short_source && glossary_terms_ > 0)
+      glossary_terms_ = std::min(glossary_terms_, std::max(2, target_.words.max / 30));
+    int glossary_words = glossary_terms_ * 7 + (glossary_terms_ ? 3 : 0);
     int frame_words = phrases_for(out_lang_) ? 18 : 0;
     auto o = base_options();
     o.target_words = target_words(glossary_words + frame_words);
@@ -450,15 +461,15 @@ class Builder {
     if (level > 0) {
       // Aim a little under what QA allows (1.25 times the level), in source words.
       average.max = level * 1.15 / factor_;
-      average.extra_sentences = level_.glossary_terms + (level_.glossary_terms ? 1 : 0) + (frame_words ? 2 : 0);
-      average.extra_words = level_.glossary_terms * 5 + frame_words;
+      average.extra_sentences = glossary_terms_ + (glossary_terms_ ? 1 : 0) + (frame_words ? 2 : 0);
+      average.extra_words = glossary_terms_ * 5 + frame_words;
     }
     auto picked = level > 0 ? select_capped(o, 4, {level * 5 / 4, level * 2, level * 3}, need, average)
                             : select_capped(o, 5, {40, 60, 90}, need);
     Draft d;
     d.paragraphs = paragraphs_of(sentences_of(picked));
-    if (level_.glossary_terms > 0) {
-      size_t want = static_cast<size_t>(level_.glossary_terms);
+    if (glossary_terms_ > 0) {
+      size_t want = static_cast<size_t>(glossary_terms_);
       for (auto& t : glossary_candidates(units_, picked, *analysis_, translating_ ? want * 3 : want))
         d.glossary.push_back({t, t, context_for(t, units_, picked)});
     }
@@ -485,7 +496,9 @@ class Builder {
     std::vector<std::string> pieces;
     for (auto* s : slots) pieces.push_back(*s);
     auto t = translator_.translate(pieces, src_, out_lang_);
-    for (size_t i = 0; i < slots.size(); ++i) *slots[i] = t.pieces[i];
+    // Sentences start with a capital in any language ("il seulement" came
+    // back from "Only five years ago ...").
+    for (size_t i = 0; i < slots.size(); ++i) *slots[i] = capitalize_first(t.pieces[i]);
     // A piece the engine translated to nothing is left out, never rendered
     // as an empty bullet or a headline without words.
     auto empty = [](const Sentence& x) { return count_words(x.text) == 0; };
@@ -517,7 +530,7 @@ class Builder {
       if (std::any_of(kept.begin(), kept.end(), [&](auto& k) { return lower(strip_punct(k.term)) == term; })) continue;
       g.term = term;
       kept.push_back(g);
-      if (static_cast<int>(kept.size()) >= level_.glossary_terms) break;
+      if (static_cast<int>(kept.size()) >= glossary_terms_) break;
     }
     d.glossary = kept;
     return t.engine;
@@ -615,6 +628,7 @@ class Builder {
   CleanTranscript clean_;
   Target target_;
   LevelRule level_;
+  int glossary_terms_ = 0;  // the level's, or fewer for a short source
   double factor_ = 1.0;
   std::vector<Unit> units_;
   std::optional<Analysis> analysis_;

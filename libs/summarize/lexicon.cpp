@@ -18,7 +18,7 @@ const Set kNoEnd = {
     "such", "no", "every", "each", "any", "all", "both", "either", "neither", "whether", "where", "when",
     "while", "although", "though", "unless", "until", "since", "upon", "among", "between", "through",
     "toward", "towards", "without", "within", "against", "during", "i'm", "we're", "they're", "it's",
-    "there's", "let's", "we've", "we'll", "i've", "i'll", "most", "more", "less", "least", "same",
+    "there's", "let's", "we've", "we'll", "i've", "i'll", "most", "more", "less", "least", "same", "then",
     // French
     "le", "la", "les", "l", "un", "une", "des", "de", "d", "du", "au", "aux", "à", "en", "et", "ou", "que",
     "qu", "qui", "dont", "où", "ni", "mais", "car", "si", "ne", "n", "se", "s", "ce", "cet", "cette", "ces",

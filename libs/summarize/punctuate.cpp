@@ -130,6 +130,12 @@ class Restorer {
     return kSentencePause;
   }
 
+  // A short pause before a preposition is hesitation more often than a
+  // comma ("a city noted, for progress").
+  double clause_threshold(size_t i) const {
+    return lexicon::subordinates(keys_[i + 1]) ? 2 * kClausePause : kClausePause;
+  }
+
   static bool coordinator(const std::string& k) {
     return k == "and" || k == "or" || k == "nor" || k == "et" || k == "ou" || k == "y" || k == "e" || k == "o" ||
            k == "u" || k == "ni";
@@ -151,7 +157,7 @@ class Restorer {
           (len >= static_cast<size_t>(o_.min_sentence_words) || gaps_.pause[i] >= kHugePause)) {
         w_[i].text += '.';
         start = last_comma = i + 1;
-      } else if (p >= kClausePause && len >= 3 && i + 1 - last_comma >= 3) {
+      } else if (p >= clause_threshold(i) && len >= 3 && i + 1 - last_comma >= 3) {
         w_[i].text += ',';
         last_comma = i + 1;
       }

@@ -213,6 +213,19 @@ bool independent(const std::vector<Word>& w, size_t b, size_t e) {
   return !(ends("ing") || ends("ed"));
 }
 
+bool verb_sign(const std::string& key, const std::string& language) {
+  static const std::unordered_set<std::string> en = {
+      "is", "are", "was", "were", "be", "been", "am", "has", "have", "had", "do", "does", "did", "can",
+      "could", "will", "would", "shall", "should", "may", "might", "must", "to", "i'm", "we're", "it's",
+      "we've", "they're", "you're"};
+  static const std::unordered_set<std::string> fr = {"est", "sont", "était", "étaient", "sera", "seront", "fut",
+                                                     "a", "ont", "avait", "doit", "peut", "faut", "c'est"};
+  static const std::unordered_set<std::string> es = {"es", "son", "era", "eran", "fue", "será", "ha", "han",
+                                                     "había", "puede", "debe", "está", "están", "hay"};
+  const auto& set = language == "fr" ? fr : language == "es" ? es : en;
+  return set.count(key) > 0;
+}
+
 Unit make_unit(const CleanTranscript& t, size_t b, size_t e, bool whole) {
   std::vector<std::string> tokens;
   tokens.reserve(e - b);
@@ -225,6 +238,11 @@ Unit make_unit(const CleanTranscript& t, size_t b, size_t e, bool whole) {
   u.whole = whole;
   u.first = b;
   u.last = e;
+  for (size_t i = b; i < e && !u.has_verb; ++i) {
+    std::string k = key_of(t.words[i].text);
+    u.has_verb = verb_sign(k, t.language) ||
+                 (t.language == "en" && k.size() > 4 && k.compare(k.size() - 2, 2, "ed") == 0);
+  }
   return u;
 }
 
@@ -244,18 +262,6 @@ bool opens_subordinate(const std::vector<Word>& w, size_t b, size_t e) {
 // the infinitive marker. Without a part-of-speech tagger this is how a
 // prefix is known to be a statement ("We are engaged in a great civil
 // war") rather than a noun phrase ("The brave men, living and dead").
-bool verb_sign(const std::string& key, const std::string& language) {
-  static const std::unordered_set<std::string> en = {
-      "is", "are", "was", "were", "be", "been", "am", "has", "have", "had", "do", "does", "did", "can",
-      "could", "will", "would", "shall", "should", "may", "might", "must", "to", "i'm", "we're", "it's",
-      "we've", "they're", "you're"};
-  static const std::unordered_set<std::string> fr = {"est", "sont", "était", "étaient", "sera", "seront", "fut",
-                                                     "a", "ont", "avait", "doit", "peut", "faut", "c'est"};
-  static const std::unordered_set<std::string> es = {"es", "son", "era", "eran", "fue", "será", "ha", "han",
-                                                     "había", "puede", "debe", "está", "están", "hay"};
-  const auto& set = language == "fr" ? fr : language == "es" ? es : en;
-  return set.count(key) > 0;
-}
 
 // What may follow a statement at a comma and lean on it: a participle or
 // a subordinating word ("..., testing whether", "..., that all men").

@@ -46,6 +46,10 @@ struct Unit {
   bool whole = false;  // a complete sentence of the transcript, not a clause piece of a longer one
   bool prefix = false;  // the opening statement of the unit before it (same start), which is too long
   size_t first = 0, last = 0;  // the words [first, last) of CleanTranscript::words it was made from
+  // It shows a verb (an auxiliary, a modal, "to", a past tense in -ed): a
+  // restored "sentence" without one is usually a phrase cut off by a pause
+  // ("On the new frontier of science and space.").
+  bool has_verb = false;
 };
 
 // Units made from some of the same words (a prefix and its sentence): a

@@ -136,8 +136,13 @@ TEST_CASE("speeches: every variant of every speech, pasted, manual and auto capt
         // Within its spec, or (a source without the material) flagged so.
         bool below = r.guardrail["accepted"].contains("below_spec");
         below_spec += below;
-        if (below) MESSAGE("below spec: " << sp.name << " " << form.name << " " << name << ": "
-                           << r.guardrail["accepted"]["below_spec"].dump());
+        if (below) {
+          MESSAGE("below spec: " << sp.name << " " << form.name << " " << name << ": "
+                                 << r.guardrail["accepted"]["below_spec"].dump());
+          // Only where the source has no more of the material: Cervantes'
+          // 40-word sentences, and the 271 words of the Gettysburg Address.
+          CHECK((sp.name.rfind("es/cervantes", 0) == 0 || sp.name == "en/lincoln_gettysburg_1863"));
+        }
         const auto& spec = spec_for(variant);
         bool translated = !r.output.translated_by.empty();
         for (auto& sentence : taken_sentences(text, spec)) {
@@ -168,8 +173,6 @@ TEST_CASE("speeches: every variant of every speech, pasted, manual and auto capt
     }
   }
   CHECK(outputs == 7 * 3 * 10);
-  // The few outputs that fall short of their shape are the archaic Spanish
-  // of Cervantes (40-word sentences) and the 271-word Gettysburg Address.
-  CHECK(below_spec <= 20);
+  CHECK(below_spec <= 12);
   CHECK(checked > 1000);
 }
