@@ -373,11 +373,23 @@ CleanTranscript clean_transcript(const SummaryInput& input, const std::string& l
   return out;
 }
 
+// "sans pain ! tant que ...": an exclamation or question mark followed by
+// a lowercase word goes on with the same sentence (in a text that has its
+// own capitals; restored ones are all sentence ends).
+bool continues_after(const CleanTranscript& t, size_t i) {
+  if (t.cased || i + 1 >= t.words.size()) return false;
+  char mark = t.words[i].text.back();
+  if (mark != '!' && mark != '?') return false;
+  unsigned char c = static_cast<unsigned char>(t.words[i + 1].text[0]);
+  return std::islower(c) || (c == 0xC3 && t.words[i + 1].text.size() > 1 &&
+                             static_cast<unsigned char>(t.words[i + 1].text[1]) >= 0xA0);
+}
+
 std::vector<Unit> make_units(const CleanTranscript& t, int max_words, int min_words) {
   std::vector<Unit> out;
   size_t start = 0;
   for (size_t i = 0; i < t.words.size(); ++i) {
-    if (ends_sentence(t.words[i].text)) {
+    if (ends_sentence(t.words[i].text) && !continues_after(t, i)) {
       emit_sentence(t, start, i + 1, max_words, min_words, out);
       start = i + 1;
     }
