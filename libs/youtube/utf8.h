@@ -29,4 +29,7 @@ std::string truncate(std::string_view in, size_t max_chars, bool* cut = nullptr)
 // document unparseable.
 std::string sanitize_json_text(std::string_view in);
 
+// Appends code point cp as UTF-8 (cp must be a valid scalar value).
+void append(char32_t cp, std::string& out);
+
 }  // namespace td::youtube::utf8
