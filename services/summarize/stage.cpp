@@ -114,7 +114,9 @@ void handle(const Config& cfg, worker::JobContext& ctx) {
                        {"revision", row.revision},
                        {"stage", "summarized"},
                        {"word_count", row.word_count},
-                       {"language", row.language ? json(*row.language) : json(nullptr)}}});
+                       {"language", row.language ? json(*row.language) : json(nullptr)},
+                       // "short_source", "below_spec": what a reader should know about this text.
+                       {"flags", row.guardrail.value("flags", json::array())}}});
     if (variant.is_audio()) {
       store::TtsRequest tts{row.video_id, row.variant, row.revision, req.regenerate_audio, req.reprocess_id};
       auto enq = store::enqueue_tts(tx, ctx.queue(), tts);
