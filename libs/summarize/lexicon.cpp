@@ -26,6 +26,9 @@ const Set kNoEnd = {
     "il", "elle", "nous", "vous", "ils", "elles", "on", "est", "sont", "sera", "être", "avoir", "a", "ont",
     "par", "pour", "dans", "sur", "sous", "avec", "sans", "chez", "vers", "entre", "contre", "parce",
     "lorsque", "quand", "comme", "très", "plus", "moins", "tout", "tous", "toute", "toutes", "chaque",
+    // elided auxiliaries and pronouns: "tant que l'ordre matériel raffermi n'a."
+    "n'a", "n'est", "n'ont", "n'était", "n'avait", "s'est", "c'est", "qu'il", "qu'on", "qu'elle", "l'on", "j'ai",
+    "m'a", "t'a", "n'y", "s'il", "qu'ils", "n'en",
     // Spanish
     "el", "los", "las", "una", "unos", "unas", "del", "al", "con", "por", "para", "y", "e", "o", "u", "ni",
     "que", "quien", "cuyo", "cuya", "donde", "cuando", "pero", "sino", "porque", "aunque", "si", "su", "sus",
