@@ -3,7 +3,9 @@
 // summarizer runs at once, and if none succeeds the job is not retried).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
+#include <set>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -15,6 +17,7 @@
 #include "common/errors.h"
 #include "summarize/chain.h"
 #include "summarize/extractive.h"
+#include "summarize/text.h"
 #include "test_text.h"
 
 using namespace td::summarize;
@@ -143,4 +146,81 @@ TEST_CASE("classify_failure: the rule, case by case") {
   CHECK_FALSE(of(std::bad_alloc()).permanent);
   CHECK_FALSE(of(std::system_error(std::make_error_code(std::errc::too_many_files_open))).permanent);
   CHECK(of(std::string("not an exception class")).permanent);
+}
+
+namespace {
+
+// Returns a fixed text, named as asked.
+class FixedSummarizer final : public Summarizer {
+ public:
+  FixedSummarizer(std::string text, std::string name, std::string language = "en")
+      : text_(std::move(text)), name_(std::move(name)), language_(std::move(language)) {}
+  std::string name() const override { return name_; }
+  SummaryOutput summarize(const SummaryInput&, const td::Variant&, const Attempt&) override {
+    ++calls;
+    SummaryOutput out;
+    out.text = text_;
+    out.language = language_;
+    out.provider = name_;
+    return out;
+  }
+  int calls = 0;
+
+ private:
+  std::string text_, name_, language_;
+};
+
+}  // namespace
+
+// Found on a channel outro repeated for minutes: every variant died with
+// summary_failed. The source has three distinct sentences; the output is
+// those, flagged, and never the same sentence twice.
+TEST_CASE("chain: a repetitive transcript gets a short extract flagged below_spec, not a dead job") {
+  SummaryInput in;
+  const char* lines[] = {"Subscribe to the channel for more videos like this one.",
+                         "Please subscribe to the channel for more videos.",
+                         "Thanks for watching and subscribe for more videos."};
+  for (int i = 0; i < 120; ++i) {
+    in.text += std::string(lines[i % 3]) + " ";
+    if (i % 10 == 0) in.text += "Today we talk about solar panels and how they turn sunlight into electricity. ";
+  }
+  in.transcript_language = "en";
+  in.duration_seconds = 600;
+  GuardrailChain chain({std::make_shared<ExtractiveSummarizer>()});
+  for (auto name : {"comprehensive", "bullet-points", "key-insights", "audio"}) {
+    CAPTURE(name);
+    ChainResult r;
+    REQUIRE_NOTHROW(r = chain.run(in, td::parse_variant(name)));
+    auto flags = r.output.flags;
+    CHECK(std::find(flags.begin(), flags.end(), "below_spec") != flags.end());
+    REQUIRE(r.guardrail["accepted"].contains("below_spec"));
+    for (auto& f : r.guardrail["accepted"]["below_spec"]) {
+      std::string check = f["check"];
+      CHECK((check == "word_range" || check == "bullet_count" || check == "insight_count"));
+    }
+    auto sentences = split_sentences(r.output.text);
+    std::set<std::string> seen(sentences.begin(), sentences.end());
+    CHECK(seen.size() == sentences.size());
+  }
+}
+
+TEST_CASE("chain: below_spec is for the last resort's shape only, never for what a text says") {
+  auto in = english_input();
+  auto variant = td::parse_variant("comprehensive");
+  // Too short, from the last resort: kept, flagged.
+  auto short_text = std::make_shared<FixedSummarizer>("Solar panels got cheap. Batteries followed them.", "extractive");
+  auto kept = GuardrailChain({short_text}).run(in, variant);
+  CHECK(kept.guardrail["flags"].dump().find("below_spec") != std::string::npos);
+  CHECK(short_text->calls == 2);  // the strict re-run came first
+  // Too short from a summarizer before the last: the next one is asked.
+  auto llm = std::make_shared<FixedSummarizer>("Solar panels got cheap.", "openai");
+  auto last = std::make_shared<FixedSummarizer>("Batteries followed them.", "extractive");
+  auto r = GuardrailChain({llm, last}).run(in, variant);
+  CHECK(r.guardrail["accepted"]["summarizer"] == "extractive");
+  CHECK(llm->calls == 2);
+  // Wrong language: a content failure, never kept.
+  auto french = std::make_shared<FixedSummarizer>(
+      "Les panneaux solaires sont devenus bon marché et les batteries ont suivi, partout dans le monde entier.",
+      "extractive", "fr");
+  CHECK_THROWS_AS(GuardrailChain({french}).run(in, variant), td::PermanentError);
 }
