@@ -59,6 +59,7 @@ std::optional<fs::path> dictionary_file(const std::string& language) {
 struct Spellings {
   std::unordered_map<std::string, std::string> proper;  // "venus" -> "Venus"
   std::unordered_set<std::string> lowercase;            // entries written in lowercase
+  std::unordered_set<std::string> names;                // marked proper nouns (fr.dic's "po:npr")
 };
 
 // Whether a lowercase entry, through the usual English/Romance endings,
@@ -102,11 +103,20 @@ Spellings load(const std::string& language) {
     size_t end = line.find_first_of("/\t ");
     std::string word = line.substr(0, end);
     if (word.size() < 2 || word.find('.') != std::string::npos) continue;
-    if (!has_upper(word)) out.lowercase.insert(word);
-    else if (starts_upper(word)) out.proper.emplace(lower(word), word);
+    if (!has_upper(word)) {
+      out.lowercase.insert(word);
+    } else if (starts_upper(word)) {
+      out.proper.emplace(lower(word), word);
+      if (line.find("po:npr") != std::string::npos) out.names.insert(lower(word));
+    }
   }
-  for (auto it = out.proper.begin(); it != out.proper.end();)
-    it = derived_from_lowercase(it->first, out) ? out.proper.erase(it) : std::next(it);
+  // A name the dictionary marks as one ("Paris") beats an ordinary word that
+  // only an ending makes ("paris", bets): ask for the plural and you get the city.
+  for (auto it = out.proper.begin(); it != out.proper.end();) {
+    bool ordinary = out.lowercase.count(it->first) ||
+                    (!out.names.count(it->first) && derived_from_lowercase(it->first, out));
+    it = ordinary ? out.proper.erase(it) : std::next(it);
+  }
   return out;
 }
 
@@ -146,7 +156,7 @@ std::string dictionary_form(const std::string& key, const std::string& language)
     return "";
   const auto& s = spellings(language);
   if (auto it = s.proper.find(key); it != s.proper.end()) return it->second;
-  if (derived_from_lowercase(key, s)) return "";
+  if (s.lowercase.count(key) || derived_from_lowercase(key, s)) return "";
   // Inflected forms the .dic lists through affix flags: "americans", "kennedy's".
   for (std::string suffix : {"'s", "s", "es"}) {
     if (key.size() <= suffix.size() + 2 || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0)

@@ -3,8 +3,10 @@
 //   - "I" and its contractions (English),
 //   - words a spelling dictionary always writes capitalised: Debian's
 //     Hunspell dictionaries (hunspell-en-us, hunspell-fr, hunspell-es) list
-//     "Venus", "Houston", "Dieu", "España"; a word the dictionary also knows
-//     in lowercase ("rice", "moon", "bill") stays lowercase,
+//     "Venus", "Houston", "Texas", "España"; a word the dictionary also
+//     knows in lowercase stays lowercase ("rice", "moon", French "dieu"),
+//     unless the dictionary marks the name as one and the lowercase word
+//     only comes from an ending ("Paris", not "paris", bets),
 //   - a few multiword names the dictionary cannot know ("United States").
 // Sentence starts are capitalised where units are finished (units.cpp).
 // The dictionary folder is HUNSPELL_DIR (default /usr/share/hunspell); when

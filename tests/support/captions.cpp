@@ -369,7 +369,8 @@ bool ends_with_terminal(std::string_view written) {
   if (cps.size() >= 3 && cps[cps.size() - 2] == '.' && cps[cps.size() - 3] == '.') return true;  // "..."
   // The word before the dot: an abbreviation or initial does not end a sentence.
   size_t b = 0;
-  while (b < cps.size() && !is_word_char(cps[b])) ++b;
+  while (b + 1 < cps.size() && !is_word_char(cps[b])) ++b;
+  if (b + 1 >= cps.size()) return true;  // a dot after no word at all ("».")
   std::u32string core(cps.begin() + static_cast<long>(b), cps.end() - 1);
   std::string lowered;
   for (char32_t c : core) encode(to_lower(c), lowered);
