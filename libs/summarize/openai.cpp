@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <thread>
 
 #include "common/env.h"
@@ -12,6 +13,7 @@
 #include "summarize/qa.h"
 #include "summarize/spec.h"
 #include "summarize/text.h"
+#include "summarize/wrappers.h"
 
 namespace td::summarize {
 
@@ -61,6 +63,7 @@ OpenAiConfig OpenAiConfig::from_env() {
   c.chunk_tokens = static_cast<int>(std::max(500L, td::env::get_long("LLM_CHUNK_TOKENS", c.chunk_tokens)));
   c.temperature = td::env::get_double("LLM_TEMPERATURE", c.temperature);
   c.prompts_dir = td::env::get_or("PROMPTS_DIR", "");
+  c.max_tokens = static_cast<int>(std::max(-1L, td::env::get_long("LLM_MAX_TOKENS", c.max_tokens)));
   return c;
 }
 
@@ -85,10 +88,16 @@ std::string clean_model_text(std::string text) {
   return trim(text);
 }
 
-std::string OpenAiSummarizer::complete(const std::string& system, const std::string& user) {
+int max_tokens_for(int max_words, const std::string& language) {
+  double per_word = language == "en" ? 2.0 : 3.0;
+  return static_cast<int>(std::ceil(std::max(0, max_words) * per_word)) + 256;
+}
+
+std::string OpenAiSummarizer::complete(const std::string& system, const std::string& user, int max_tokens) {
   nlohmann::json body = {{"model", config_.model},
                          {"temperature", config_.temperature},
                          {"messages", {{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user}}}}};
+  if (max_tokens > 0) body["max_tokens"] = max_tokens;
   td::http::Request req;
   req.method = "POST";
   req.url = td::http::join_url(config_.base_url, "chat/completions");
@@ -105,14 +114,32 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
       std::string snippet = resp.body.substr(0, 120);
       if (j.is_discarded())
         throw td::TransientError("llm_malformed", "LLM response from " + req.url + " is not JSON: " + snippet);
+      std::string content, finish;
       try {
-        const auto& content = j.at("choices").at(0).at("message").at("content");
+        const auto& choice = j.at("choices").at(0);
+        const auto& c = choice.at("message").at("content");
         if (j.contains("model") && j["model"].is_string()) last_model_ = j["model"].get<std::string>();
-        return content.is_null() ? std::string() : content.get<std::string>();
+        content = c.is_null() ? std::string() : c.get<std::string>();
+        if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
+          finish = choice["finish_reason"].get<std::string>();
       } catch (const nlohmann::json::exception&) {
         throw td::TransientError("llm_malformed",
                                  "LLM response has no choices[0].message.content string: " + snippet);
       }
+      // Cut off by the token budget: the end (a bottom line, the last
+      // insights, the closing sentence) is missing, and what is there may
+      // still pass every check. Never an accepted answer.
+      if (finish == "length") {
+        bool thinking = content.find("<think>") != std::string::npos &&
+                        content.find("</think>") == std::string::npos;
+        throw td::PermanentError(
+            "truncated", "LLM answer cut off (finish_reason \"length\", max_tokens " +
+                             (max_tokens > 0 ? std::to_string(max_tokens) : std::string("not sent")) + ") after " +
+                             std::to_string(count_words(clean_model_text(content))) + " words" +
+                             (thinking ? ", still inside <think>" : "") +
+                             "; a model that thinks first needs a higher LLM_MAX_TOKENS");
+      }
+      return content;
     }
     if (resp.status == 401 || resp.status == 403)
       throw td::PermanentError("llm_auth", "LLM provider refused the request (" + resp.describe() +
@@ -137,6 +164,11 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
   }
 }
 
+int OpenAiSummarizer::budget(int max_words, const std::string& language) const {
+  if (config_.max_tokens >= 0) return config_.max_tokens;
+  return max_tokens_for(max_words, language);
+}
+
 std::string OpenAiSummarizer::notes_for(const std::string& transcript, const std::string& title,
                                         const std::string& language) {
   auto tpl = load_prompt(dir_, "chunk-notes");
@@ -154,9 +186,11 @@ std::string OpenAiSummarizer::notes_for(const std::string& transcript, const std
                                                    {"title", title},
                                                    {"language", language},
                                                    {"max_words", std::to_string(max_words)},
+                                                   {"transcript_label", level == 0 ? "Transcript" : "Notes on the transcript"},
                                                    {"transcript", chunks[i]}};
       append_sep(notes, "\n\n",
-                 clean_model_text(complete(fill_placeholders(tpl.system, values), fill_placeholders(tpl.user, values))));
+                 clean_model_text(complete(fill_placeholders(tpl.system, values), fill_placeholders(tpl.user, values),
+                                           budget(max_words, language))));
     }
     text = notes;
   }
@@ -173,9 +207,11 @@ SummaryOutput OpenAiSummarizer::summarize(const SummaryInput& input, const Varia
   auto rule = level_rule(spec, variant);
 
   std::string version = tpl.version;
+  bool from_notes = false;  // the reduce step: what the model reads are notes, not the transcript
   if (transcript.size() > config_.chunk_tokens * kCharsPerToken) {
     transcript = notes_for(transcript, input.title, language.empty() ? "en" : language);
     version += "+chunk-notes";
+    from_notes = true;
   }
   std::string failures;
   for (auto& f : attempt.previous_failures) append_sep(failures, "; ", f);
@@ -193,12 +229,27 @@ SummaryOutput OpenAiSummarizer::summarize(const SummaryInput& input, const Varia
       {"cefr", rule.cefr},
       {"glossary_terms", std::to_string(rule.glossary_terms)},
       {"failures", failures.empty() ? "it did not meet the rules" : failures},
+      {"transcript_label", from_notes ? "Notes on the transcript, written part by part (the video was too long to "
+                                        "send whole)"
+                                      : "Transcript"},
       {"transcript", transcript}};
   std::string user = fill_placeholders(tpl.user, values);
   if (attempt.strict && !tpl.strict.empty()) user += "\n\n" + fill_placeholders(tpl.strict, values);
 
+  // The budget follows the band's range, not the range relaxed for a short
+  // source: an answer over it fails word_range (and gets its strict re-run),
+  // not the cut-off.
+  int max_words = band_for(spec, duration).words.max;
+  std::string answer_language = language.empty() ? input.transcript_language : language;
   SummaryOutput out;
-  out.text = clean_model_text(complete(fill_placeholders(tpl.system, values), user));
+  auto unwrapped = strip_wrappers(
+      clean_model_text(complete(fill_placeholders(tpl.system, values), user, budget(max_words, answer_language))));
+  if (!unwrapped.removed.empty()) {
+    std::string removed;
+    for (auto& r : unwrapped.removed) append_sep(removed, " | ", r);
+    spdlog::info("llm answer unwrapped variant={} removed=\"{}\"", variant.name(), removed);
+  }
+  out.text = unwrapped.text;
   out.language = language;
   out.provider = "openai";
   out.model = last_model_.empty() ? config_.model : last_model_;

@@ -7,6 +7,12 @@
 // ("llm_unavailable"); 401/403 throw td::PermanentError ("llm_auth") at once,
 // other 4xx td::PermanentError ("llm_request"); a 2xx body that is not the
 // expected JSON throws td::TransientError ("llm_malformed") with a snippet.
+// An answer cut off by max_tokens (finish_reason "length") throws
+// td::PermanentError ("truncated"): its end is missing, so it is never
+// stored; the chain records the reason and the next summarizer (extractive)
+// writes the summary. The same prompt meets the same budget again, hence
+// permanent. Every answer also loses its chatty preamble and sign-off
+// (wrappers.h) before the QA checks see it.
 //
 // Transcripts above chunk_tokens are map-reduced: each chunk becomes notes
 // (prompts/chunk-notes), and the variant prompt runs on the joined notes, so
@@ -33,6 +39,10 @@ struct OpenAiConfig {
   int chunk_tokens = 6000;     // LLM_CHUNK_TOKENS: transcript budget per request (~4 characters a token)
   double temperature = 0.2;    // LLM_TEMPERATURE
   std::string prompts_dir;     // PROMPTS_DIR; "" = find_prompts_dir()
+  // LLM_MAX_TOKENS: -1 (unset) = sized per request by max_tokens_for(); 0 =
+  // send no max_tokens (the provider's default); n > 0 = n for every request
+  // (models that think before answering spend their <think> block from it).
+  int max_tokens = -1;
 
   // Throws td::PermanentError ("llm_config") when LLM_BASE_URL or LLM_MODEL is unset.
   static OpenAiConfig from_env();
@@ -47,11 +57,14 @@ class OpenAiSummarizer final : public Summarizer {
   std::string name() const override { return "openai"; }
   SummaryOutput summarize(const SummaryInput& input, const Variant& variant, const Attempt& attempt) override;
 
-  // One chat completion with the retry policy above; returns the message content.
-  std::string complete(const std::string& system, const std::string& user);
+  // One chat completion with the retry policy above; returns the message
+  // content. max_tokens > 0 is sent as the answer's budget; finish_reason
+  // "length" throws td::PermanentError ("truncated").
+  std::string complete(const std::string& system, const std::string& user, int max_tokens = 0);
   int requests_sent() const { return requests_; }
 
  private:
+  int budget(int max_words, const std::string& language) const;  // the max_tokens to send
   std::string notes_for(const std::string& transcript, const std::string& title, const std::string& language);
   OpenAiConfig config_;
   Sleeper sleep_;
@@ -62,5 +75,15 @@ class OpenAiSummarizer final : public Summarizer {
 
 // Removes what models wrap answers in: <think> blocks and ``` fences.
 std::string clean_model_text(std::string text);
+
+// The max_tokens for an answer of at most max_words words in language (ISO
+// code; "" = unknown): 2 tokens a word in English, 3 in other languages, plus
+// 256. BPE tokenizers (llama 3, qwen, mistral, gpt-4o) take about 1.3 tokens
+// per English word and 1.5-2 per French, Spanish, German, Portuguese or
+// Italian word; bullet markers, bold headlines and line breaks add a few
+// more. The margin means an answer within its word range is never cut: the
+// budget stops a model that runs on, it does not set the length (the prompt
+// and the word_range check do).
+int max_tokens_for(int max_words, const std::string& language);
 
 }  // namespace td::summarize

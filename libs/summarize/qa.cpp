@@ -8,6 +8,7 @@
 
 #include "summarize/language.h"
 #include "summarize/text.h"
+#include "summarize/wrappers.h"
 
 namespace td::summarize {
 
@@ -52,6 +53,15 @@ std::optional<std::string> bottom_line_text(const std::string& line) {
     }
   }
   return std::nullopt;
+}
+
+// The start of a line for a reason, cut at a UTF-8 character boundary (the
+// reason goes into JSON, which refuses a broken character).
+std::string snippet(const std::string& line, size_t max = 40) {
+  if (line.size() <= max) return line;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(line[n]) & 0xC0) == 0x80) --n;
+  return line.substr(0, n) + "...";
 }
 
 std::string range_text(int min, int max) { return std::to_string(min) + "-" + std::to_string(max); }
@@ -144,11 +154,73 @@ std::optional<std::string> insight_format(const QaContext& c) {
 std::optional<std::string> plain_speech(const QaContext& c) {
   if (contains_url(c.text)) return "contains a URL, which cannot be spoken";
   for (auto& line : nonempty_lines(c.text)) {
-    if (is_bullet_line(line)) return "contains a bullet line: \"" + line.substr(0, 40) + "\"";
+    if (is_bullet_line(line)) return "contains a bullet line: \"" + snippet(line) + "\"";
     if (line[0] == '#') return "contains a markdown heading";
   }
   for (const char* mark : {"**", "__", "`", "](", "|"})
     if (c.text.find(mark) != std::string::npos) return std::string("contains markdown (\"") + mark + "\")";
+  return std::nullopt;
+}
+
+bool is_heading(const std::string& line) { return !line.empty() && line[0] == '#'; }
+
+// Emphasis inside running text: **bold**, __bold__, *italic*, _italic_, `code`.
+// "[ __ ]" (how captions censor a word) is not emphasis.
+std::optional<std::string> emphasis_in(const std::string& text) {
+  static const std::regex italic(R"((^|[\s(])(\*[^*\s][^*]*\*|_[^_\s][^_]*_)([\s.,;:!?)]|$))");
+  static const std::regex underline_bold(R"(__[^_\s][^_]*__)");
+  if (text.find("**") != std::string::npos) return "bold (\"**\")";
+  if (text.find('`') != std::string::npos) return "code (\"`\")";
+  if (std::regex_search(text, underline_bold)) return "bold (\"__\")";
+  if (std::regex_search(text, italic)) return "italics";
+  return std::nullopt;
+}
+
+// bullet-points: what the prompt asks and nothing else: "- " lines, then the
+// bottom line; no headings, no bold or italics.
+std::optional<std::string> bullet_markup(const QaContext& c) {
+  for (auto& line : nonempty_lines(c.text)) {
+    if (is_heading(line)) return "contains a markdown heading: \"" + snippet(line) + "\"";
+    if (bottom_line_text(line)) {
+      if (auto e = emphasis_in(line)) return "the bottom line has " + *e;
+      continue;
+    }
+    if (line.rfind("- ", 0) != 0) return "a line that is not a \"- \" bullet: \"" + snippet(line) + "\"";
+    if (auto e = emphasis_in(line.substr(2))) return "a bullet has " + *e + ": \"" + snippet(line) + "\"";
+  }
+  return std::nullopt;
+}
+
+// key-insights: every line is "**Headline**: body" (the colon may sit inside
+// the bold), nothing else: no headings, no bullets, no title line.
+std::optional<std::string> insight_markup(const QaContext& c) {
+  static const std::regex line_re(R"(^\*\*[^*]+\*\*\s*:\s*\S.*$|^\*\*[^*]+:\*\*\s*\S.*$)");
+  for (auto& line : nonempty_lines(c.text)) {
+    if (is_heading(line)) return "contains a markdown heading: \"" + snippet(line) + "\"";
+    if (!std::regex_match(line, line_re))
+      return "a line that is not \"**Headline**: body\": \"" + snippet(line) + "\"";
+  }
+  return std::nullopt;
+}
+
+// comprehensive: plain paragraphs: no headings, no bullet lines, no markdown.
+std::optional<std::string> prose_markup(const QaContext& c) {
+  for (auto& line : nonempty_lines(c.text)) {
+    if (is_heading(line)) return "contains a markdown heading: \"" + snippet(line) + "\"";
+    if (is_bullet_line(line)) return "contains a bullet line: \"" + snippet(line) + "\"";
+  }
+  if (auto e = emphasis_in(c.text)) return "contains markdown " + *e;
+  if (c.text.find("](") != std::string::npos) return "contains a markdown link";
+  return std::nullopt;
+}
+
+// A preamble or sign-off that strip_wrappers did not take off (it was not
+// at an edge): the model talking to its user is never stored.
+std::optional<std::string> no_chatter(const QaContext& c) {
+  for (auto& line : nonempty_lines(c.text)) {
+    if (is_preamble_line(line, false)) return "a preamble line: \"" + snippet(line) + "\"";
+    if (is_sign_off_line(line, true)) return "addresses the reader: \"" + snippet(line) + "\"";
+  }
   return std::nullopt;
 }
 
@@ -189,6 +261,8 @@ const std::map<std::string, Check>& registry() {
       {"language", language},           {"bullet_count", bullet_count}, {"bullet_length", bullet_length},
       {"bottom_line", bottom_line},     {"insight_count", insight_count}, {"insight_format", insight_format},
       {"plain_speech", plain_speech},   {"no_repetition", no_repetition}, {"sentence_length", sentence_length},
+      {"bullet_markup", bullet_markup}, {"insight_markup", insight_markup}, {"prose_markup", prose_markup},
+      {"no_chatter", no_chatter},
   };
   return checks;
 }

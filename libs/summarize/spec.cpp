@@ -18,7 +18,8 @@ std::vector<VariantSpec> build() {
   comprehensive.base = "comprehensive";
   comprehensive.format = Format::prose;
   comprehensive.bands = {{kTenMinutes, {150, 220}, 0}, {kThirtyMinutes, {220, 350}, 0}, {INT_MAX, {350, 500}, 0}};
-  comprehensive.checks = {"not_empty", "no_refusal", "language", "word_range", "no_repetition"};
+  comprehensive.checks = {"not_empty", "no_refusal", "no_chatter", "language", "word_range", "prose_markup",
+                          "no_repetition"};
   comprehensive.description = "a prose summary in paragraphs";
   specs.push_back(comprehensive);
 
@@ -31,8 +32,8 @@ std::vector<VariantSpec> build() {
   bullets.max_items = 16;
   bullets.max_item_words = 18;
   bullets.bottom_line = true;
-  bullets.checks = {"not_empty", "no_refusal", "language", "word_range", "bullet_count", "bullet_length",
-                    "bottom_line", "no_repetition"};
+  bullets.checks = {"not_empty", "no_refusal", "no_chatter", "language", "word_range", "bullet_markup",
+                    "bullet_count", "bullet_length", "bottom_line", "no_repetition"};
   bullets.description = "10-16 bullets of at most 18 words each, then a one-sentence bottom line";
   specs.push_back(bullets);
 
@@ -43,8 +44,8 @@ std::vector<VariantSpec> build() {
   insights.min_items = 5;
   insights.max_items = 8;
   insights.max_headline_words = 8;
-  insights.checks = {"not_empty", "no_refusal", "language", "word_range", "insight_count", "insight_format",
-                     "no_repetition"};
+  insights.checks = {"not_empty", "no_refusal", "no_chatter", "language", "word_range", "insight_markup",
+                     "insight_count", "insight_format", "no_repetition"};
   insights.description = "5-8 insights, each a bold short headline plus one or two sentences";
   specs.push_back(insights);
 
@@ -52,7 +53,7 @@ std::vector<VariantSpec> build() {
   audio.base = "audio";
   audio.format = Format::script;
   audio.bands = {{INT_MAX, {180, 380}, 0}};
-  audio.checks = {"not_empty", "no_refusal", "language", "word_range", "plain_speech", "no_repetition"};
+  audio.checks = {"not_empty", "no_refusal", "no_chatter", "language", "word_range", "plain_speech", "no_repetition"};
   audio.description = "a spoken-style script with no markdown, no bullets and no URLs";
   specs.push_back(audio);
 

@@ -86,13 +86,17 @@ class MockLlm {
   std::string auth_;
 };
 
-std::string chat(const std::string& content) {
-  return json{{"id", "x"}, {"model", "mock-model-1"},
-              {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}}}}}
+std::string chat(const std::string& content, const std::string& finish = "stop") {
+  return json{{"id", "x"},
+              {"model", "mock-model-1"},
+              {"choices",
+               {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", finish}}}}}
       .dump();
 }
 
-void answer(httplib::Response& res, const std::string& content) { res.set_content(chat(content), "application/json"); }
+void answer(httplib::Response& res, const std::string& content, const std::string& finish = "stop") {
+  res.set_content(chat(content, finish), "application/json");
+}
 
 const char* kFrench =
     "Le prix des panneaux solaires a beaucoup baissé depuis dix ans. Les batteries stockent l'énergie de midi pour "
@@ -146,7 +150,7 @@ TEST_CASE("chain: a good answer from the provider is accepted at once") {
   auto r = f.run();
   CHECK(r.output.provider == "openai");
   CHECK(r.output.model == "mock-model-1");
-  CHECK(r.output.prompt_version == "comprehensive.v1");
+  CHECK(r.output.prompt_version == "comprehensive.v2");
   CHECK(r.guardrail["accepted"]["summarizer"] == "openai");
   CHECK(r.guardrail["accepted"]["strict"] == false);
   CHECK(r.guardrail["attempts"].size() == 1);
@@ -315,7 +319,7 @@ TEST_CASE("openai: a long transcript is map-reduced within the chunk budget") {
   size_t chars = transcript_text(f.input).size();
   CHECK(reqs.size() >= chars / 4000 + 1);
   for (auto& r : reqs) CHECK(r.user.size() < 4000 + 2500);  // chunk + prompt text
-  CHECK(out.prompt_version == "comprehensive.v1+chunk-notes");
+  CHECK(out.prompt_version == "comprehensive.v2+chunk-notes");
   CHECK(reqs.back().user.find("Notes number 1:") != std::string::npos);
   CHECK(reqs.back().user.find("This is part") == std::string::npos);
 }
@@ -370,6 +374,93 @@ TEST_CASE("SUMMARIZER builds the chain; openai needs its settings") {
   auto list = summarizers_from("openai, extractive");
   REQUIRE(list.size() == 2);
   CHECK(list[0]->name() == "openai");
+  unsetenv("LLM_BASE_URL");
+  unsetenv("LLM_MODEL");
+}
+
+TEST_CASE("chain: a chatty preamble and sign-off are stripped before QA and never stored") {
+  Fixture f;
+  std::string body = english_words(260);
+  f.mock.on([&](const Request&, int, httplib::Response& res) {
+    answer(res, "<think>The user wants a summary.</think>\nSure! Here's a comprehensive summary of the video:\n\n" +
+                    body + "\n\nI hope this helps! Let me know if you need any changes.");
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "openai");
+  CHECK(r.output.text == body);
+  CHECK(f.mock.requests().size() == 1);
+}
+
+TEST_CASE("chain: a preamble in the middle is rejected by no_chatter, then extractive takes over") {
+  Fixture f;
+  std::string half = english_words(130);
+  f.mock.on([&](const Request&, int, httplib::Response& res) {
+    answer(res, half + "\n\nHere is the second part of the summary:\n\n" + half);
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  CHECK(has_failed_check(r.guardrail["attempts"][0], "no_chatter"));
+  CHECK(has_failed_check(r.guardrail["attempts"][1], "no_chatter"));
+}
+
+TEST_CASE("chain: markdown headings and bold in bullet points are rejected") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    std::string text = "# Summary\n\n## Main points\n\n";
+    for (int i = 0; i < 12; ++i)
+      text += "- **Point " + std::to_string(i + 1) + "** solar panels became much cheaper in the decade.\n";
+    answer(res, text + "\nBottom line: clean energy got cheap.");
+  });
+  auto r = f.run("bullet-points");
+  CHECK(r.output.provider == "extractive");
+  CHECK(has_failed_check(r.guardrail["attempts"][0], "bullet_markup"));
+}
+
+TEST_CASE("openai: a cut-off answer (finish_reason length) is a failed attempt; extractive writes the summary") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) { answer(res, english_words(240) + " and then", "length"); });
+  auto r = f.run();
+  CHECK(r.output.provider == "extractive");
+  auto& a = r.guardrail["attempts"];
+  REQUIRE(a.size() == 2);
+  CHECK(a[0]["summarizer"] == "openai");
+  CHECK(a[0]["ok"] == false);
+  CHECK(a[0]["reason"] == "truncated");
+  CHECK(a[0]["permanent"] == true);
+  CHECK(a[0]["error"].get<std::string>().find("finish_reason") != std::string::npos);
+  CHECK(a[1]["summarizer"] == "extractive");
+  CHECK(a[1]["ok"] == true);
+  CHECK(f.mock.requests().size() == 1);  // not retried: the same budget cuts it again
+}
+
+TEST_CASE("openai: max_tokens is sized from the variant's word range and the language") {
+  CHECK(max_tokens_for(350, "en") == 350 * 2 + 256);
+  CHECK(max_tokens_for(350, "fr") == 350 * 3 + 256);
+  CHECK(max_tokens_for(350, "") == 350 * 3 + 256);
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) { answer(res, english_words(260)); });
+  f.run("comprehensive");   // 20 minutes: 220-350 words
+  f.run("bullet-points");   // at most 330 words
+  auto c = f.config();
+  c.max_tokens = 4096;  // LLM_MAX_TOKENS
+  GuardrailChain fixed({f.openai(c)});
+  fixed.run(f.input, td::parse_variant("comprehensive"));
+  c.max_tokens = 0;  // send none
+  GuardrailChain none({f.openai(c)});
+  none.run(f.input, td::parse_variant("comprehensive"));
+  auto reqs = f.mock.requests();
+  REQUIRE(reqs.size() >= 4);
+  CHECK(reqs[0].body["max_tokens"] == 350 * 2 + 256);
+  CHECK(reqs[1].body["max_tokens"] == 330 * 2 + 256);
+  CHECK(reqs[reqs.size() - 2].body["max_tokens"] == 4096);
+  CHECK_FALSE(reqs.back().body.contains("max_tokens"));
+
+  setenv("LLM_BASE_URL", "http://127.0.0.1:9/v1", 1);
+  setenv("LLM_MODEL", "m", 1);
+  CHECK(OpenAiConfig::from_env().max_tokens == -1);
+  setenv("LLM_MAX_TOKENS", "8000", 1);
+  CHECK(OpenAiConfig::from_env().max_tokens == 8000);
+  unsetenv("LLM_MAX_TOKENS");
   unsetenv("LLM_BASE_URL");
   unsetenv("LLM_MODEL");
 }

@@ -66,7 +66,7 @@ TEST_CASE("every variant of the vocabulary has a spec, valid checks and a prompt
     CHECK(spec.bands.back().up_to_seconds == INT_MAX);
     for (auto& c : spec.checks) CHECK_NOTHROW(check_named(c));
     auto prompt = load_prompt(dir, name);
-    CHECK(prompt.version == std::string(name) + ".v1");
+    CHECK(prompt.version == std::string(name) + ".v2");
     CHECK_FALSE(prompt.strict.empty());
     CHECK(prompt.user.find("{{transcript}}") != std::string::npos);
   }

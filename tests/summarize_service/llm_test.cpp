@@ -99,7 +99,44 @@ TEST_CASE("LlmGood: an acceptable answer is stored with provider, model and prom
   CHECK(mock.requests() == 1);
   CHECK(s.provider == "openai");
   CHECK(s.model == "mock-model-1");
-  CHECK(s.prompt_version == "comprehensive.v1");
+  CHECK(s.prompt_version == "comprehensive.v2");
   CHECK(s.text == sz::clean_model_text(good));
   CHECK(s.guardrail["attempts"].size() == 1);
+}
+
+TEST_CASE("LlmChatty: a preamble and sign-off around a good answer are not stored") {
+  td::test::TestDatabase scratch("sum_llmwrap_src");
+  auto sc = td::test::migrated_connection(scratch.url());
+  auto in = add_video(*sc, {"yt:mmmmmmmmmmm", {"comprehensive"}, 12});
+  auto good = sz::ExtractiveSummarizer().summarize(in, td::parse_variant("comprehensive"), {}).text;
+  MockLlm mock([&](const std::string&, int, httplib::Response& res) {
+    MockLlm::answer(res, "Sure! Here is a comprehensive summary of the video:\n\n" + good +
+                             "\n\nI hope this helps! Let me know if you need anything else.");
+  });
+  auto s = run_one("sum_llmwrap", "yt:mmmmmmmmmmm", mock);
+  CHECK(mock.requests() == 1);
+  CHECK(s.provider == "openai");
+  CHECK(s.text == sz::clean_model_text(good));
+  CHECK(s.text.find("Sure!") == std::string::npos);
+  CHECK(s.text.find("I hope this helps") == std::string::npos);
+}
+
+TEST_CASE("LlmTruncated: an answer cut off at max_tokens falls back to extractive; the record says truncated") {
+  td::test::TestDatabase scratch("sum_llmcut_src");
+  auto sc = td::test::migrated_connection(scratch.url());
+  auto in = add_video(*sc, {"yt:nnnnnnnnnnn", {"comprehensive"}, 12});
+  auto good = sz::ExtractiveSummarizer().summarize(in, td::parse_variant("comprehensive"), {}).text;
+  // All the words and the sentences pass every check: only finish_reason
+  // says the end is missing.
+  MockLlm mock([&](const std::string&, int, httplib::Response& res) { MockLlm::answer(res, good, "length"); });
+  auto s = run_one("sum_llmcut", "yt:nnnnnnnnnnn", mock);
+  CHECK(mock.requests() == 1);
+  CHECK(s.provider == "extractive");
+  auto& attempts = s.guardrail["attempts"];
+  REQUIRE(attempts.size() == 2);
+  CHECK(attempts[0]["summarizer"] == "openai");
+  CHECK(attempts[0]["ok"] == false);
+  CHECK(attempts[0]["reason"] == "truncated");
+  CHECK(attempts[1]["summarizer"] == "extractive");
+  CHECK(s.guardrail["accepted"]["summarizer"] == "extractive");
 }

@@ -36,10 +36,14 @@ class MockLlm {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
   int requests() const { return requests_; }
 
-  static void answer(httplib::Response& res, const std::string& content) {
+  // finish = "length": the answer was cut off by max_tokens.
+  static void answer(httplib::Response& res, const std::string& content, const std::string& finish = "stop") {
     nlohmann::json j = {{"id", "x"},
                         {"model", "mock-model-1"},
-                        {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}}}}};
+                        {"choices",
+                         {{{"index", 0},
+                           {"message", {{"role", "assistant"}, {"content", content}}},
+                           {"finish_reason", finish}}}}};
     res.set_content(j.dump(), "application/json");
   }
 
