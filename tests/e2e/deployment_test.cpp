@@ -152,14 +152,9 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
                      // Prompts are found beside the executables, not through the test's setting.
                      "TUBEDIGEST_SOURCE_DIR"});
 
-  std::vector<std::unique_ptr<td::test::ChildProcess>> procs;
-  procs.push_back(std::make_unique<td::test::ChildProcess>(
-      std::vector<std::string>{td::test::bin_path("tubedigest-gateway")}, env));
+  auto services = std::make_unique<td::test::Services>(env, port);
   httplib::Client c("127.0.0.1", port);
   c.set_read_timeout(30, 0);
-  REQUIRE(td::test::wait_ready(c));
-  for (const char* s : {"tubedigest-ingest", "tubedigest-summarize", "tubedigest-tts"})
-    procs.push_back(std::make_unique<td::test::ChildProcess>(std::vector<std::string>{td::test::bin_path(s)}, env));
 
   auto lecture = td::summarize::testing::generate_transcript({.minutes = 6, .language = "en", .seed = 11});
   std::string text;
@@ -218,12 +213,7 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
   CHECK(files == 1);
   CHECK(fs::exists(work / "audio" / ".tubedigest-audio-store"));
 
-  for (auto& p : procs) p->kill(SIGTERM);
-  for (auto& p : procs) {
-    int status = p->wait();
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  services.reset();  // every executable stops cleanly before its folders go
   fs::remove_all(work);
 }
 

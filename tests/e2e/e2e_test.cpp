@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stack_support.h"
+#include "support/captions.h"
 #include "support/helpers.h"
 #include "support/pg.h"
 #include "summarize/transcript_gen.h"
@@ -36,14 +37,6 @@ using td::test::get_json;
 const std::string kVideo = "e2eLecture1";
 const std::string kKey = "yt:" + kVideo;
 const std::string kToken = "e2e-reprocess-secret";
-
-std::string vtt_time(int64_t ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
-                static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
-                static_cast<long long>(ms % 1000));
-  return buf;
-}
 
 // A fixture directory for the fake yt-dlp: a 10-minute lecture with manual
 // English captions, under a video id of its own.
@@ -64,7 +57,7 @@ std::string make_fixtures() {
   for (size_t i = 0; i < lecture.segments.size(); ++i) {
     auto start = static_cast<int64_t>(lecture.segments[i].start_seconds * 1000);
     int64_t end = i + 1 < lecture.segments.size() ? static_cast<int64_t>(lecture.segments[i + 1].start_seconds * 1000) : start + 3000;
-    vtt << vtt_time(start) << " --> " << vtt_time(end) << "\n" << lecture.segments[i].text << "\n\n";
+    vtt << td::test::vtt_timestamp(start) << " --> " << td::test::vtt_timestamp(end) << "\n" << lecture.segments[i].text << "\n\n";
   }
   return dir.string();
 }
@@ -129,7 +122,7 @@ struct Stack {
   td::test::TestDatabase db{"e2e"};
   std::string fixtures = make_fixtures();
   int port = free_port();
-  std::vector<std::unique_ptr<td::test::ChildProcess>> procs;
+  std::unique_ptr<td::test::Services> services;
 
   explicit Stack(int replicas) {
     std::vector<std::string> env = {"DATABASE_URL=" + db.url(),
@@ -142,22 +135,10 @@ struct Stack {
                                     "SSE_METRICS_INTERVAL=1s",
                                     "LOG_LEVEL=warn",
                                     "PROMPTS_DIR=" + td::test::source_path("prompts")};
-    // The gateway migrates first; the workers then find the schema current.
-    procs.push_back(std::make_unique<td::test::ChildProcess>(
-        std::vector<std::string>{td::test::bin_path("tubedigest-gateway")}, env));
-    httplib::Client c("127.0.0.1", port);
-    REQUIRE(td::test::wait_ready(c));
-    for (int i = 0; i < replicas; ++i)
-      for (const char* s : {"tubedigest-ingest", "tubedigest-summarize", "tubedigest-tts"})
-        procs.push_back(std::make_unique<td::test::ChildProcess>(std::vector<std::string>{td::test::bin_path(s)}, env));
+    services = std::make_unique<td::test::Services>(env, port, replicas);
   }
   ~Stack() {
-    for (auto& p : procs) p->kill(SIGTERM);
-    for (auto& p : procs) {
-      int status = p->wait();
-      CHECK(WIFEXITED(status));
-      CHECK(WEXITSTATUS(status) == 0);
-    }
+    services.reset();
     fs::remove_all(fixtures);
   }
 };

@@ -103,7 +103,7 @@ struct Stack {
   Fixtures fixtures;
   std::string ytdlp_log = (fs::temp_directory_path() / ("td-speeches-e2e-ytdlp-" + std::to_string(getpid()) + ".log")).string();
   int port = td::test::free_port();
-  std::vector<std::unique_ptr<td::test::ChildProcess>> procs;
+  std::unique_ptr<td::test::Services> services;
 
   Stack() {
     std::vector<std::string> env = {"DATABASE_URL=" + db.url(),
@@ -118,20 +118,10 @@ struct Stack {
                                     "TTS_RATE_INTERMEDIATE=" + std::to_string(kRate.at(td::Level::intermediate)),
                                     "TTS_RATE_ADVANCED=" + std::to_string(kRate.at(td::Level::advanced)),
                                     "PROMPTS_DIR=" + td::test::source_path("prompts")};
-    procs.push_back(std::make_unique<td::test::ChildProcess>(
-        std::vector<std::string>{td::test::bin_path("tubedigest-gateway")}, env));
-    httplib::Client c("127.0.0.1", port);
-    REQUIRE(td::test::wait_ready(c));
-    for (const char* s : {"tubedigest-ingest", "tubedigest-summarize", "tubedigest-tts"})
-      procs.push_back(std::make_unique<td::test::ChildProcess>(std::vector<std::string>{td::test::bin_path(s)}, env));
+    services = std::make_unique<td::test::Services>(env, port);
   }
   ~Stack() {
-    for (auto& p : procs) p->kill(SIGTERM);
-    for (auto& p : procs) {
-      int status = p->wait();
-      CHECK(WIFEXITED(status));
-      CHECK(WEXITSTATUS(status) == 0);
-    }
+    services.reset();
     std::remove(ytdlp_log.c_str());
   }
 };

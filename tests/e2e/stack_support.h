@@ -9,10 +9,16 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "support/helpers.h"
+#include "support/pg.h"
 
 namespace td::test {
 
@@ -49,5 +55,35 @@ inline bool wait_ready(httplib::Client& c, std::chrono::milliseconds timeout = s
   }
   return false;
 }
+
+// The four executables as a user runs them, with one environment: the
+// gateway first (it migrates; the workers then find the schema current),
+// then `replicas` of each worker. The destructor stops them all with
+// SIGTERM, and each must exit 0: a clean shutdown is part of every test.
+class Services {
+ public:
+  Services(const std::vector<std::string>& env, int gateway_port, int replicas = 1) {
+    procs_.push_back(std::make_unique<ChildProcess>(std::vector<std::string>{bin_path("tubedigest-gateway")}, env));
+    httplib::Client c("127.0.0.1", gateway_port);
+    c.set_read_timeout(30, 0);
+    REQUIRE(wait_ready(c));
+    for (int i = 0; i < replicas; ++i)
+      for (const char* s : {"tubedigest-ingest", "tubedigest-summarize", "tubedigest-tts"})
+        procs_.push_back(std::make_unique<ChildProcess>(std::vector<std::string>{bin_path(s)}, env));
+  }
+  ~Services() {
+    for (auto& p : procs_) p->kill(SIGTERM);
+    for (auto& p : procs_) {
+      int status = p->wait();
+      CHECK(WIFEXITED(status));
+      CHECK(WEXITSTATUS(status) == 0);
+    }
+  }
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
+
+ private:
+  std::vector<std::unique_ptr<ChildProcess>> procs_;
+};
 
 }  // namespace td::test

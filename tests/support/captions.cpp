@@ -206,13 +206,6 @@ std::string applause_tag(const std::string& language) {
   return "[Applause]";
 }
 
-std::string timestamp(int64_t ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
-                static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
-                static_cast<long long>(ms % 1000));
-  return buf;
-}
 
 std::string escape_vtt(std::string_view s) {
   std::string out;
@@ -541,14 +534,14 @@ std::string auto_vtt(const CaptionTrack& t) {
     auto [b, e] = lines[k];
     int64_t start = t.words[b].start_ms;
     int64_t end = k + 1 < lines.size() ? t.words[lines[k + 1].begin].start_ms - 10 : t.words[e - 1].end_ms;
-    out += timestamp(start) + " --> " + timestamp(end) + settings;
+    out += vtt_timestamp(start) + " --> " + vtt_timestamp(end) + settings;
     out += (k == 0 ? std::string(" ") : join_spoken(t, lines[k - 1].begin, lines[k - 1].end)) + "\n";
     std::string stamped = t.words[b].spoken;
     for (size_t i = b + 1; i < e; ++i)
-      stamped += "<" + timestamp(t.words[i].start_ms) + "><c> " + t.words[i].spoken + "</c>";
+      stamped += "<" + vtt_timestamp(t.words[i].start_ms) + "><c> " + t.words[i].spoken + "</c>";
     out += stamped + "\n\n";
     if (k + 1 < lines.size()) {
-      out += timestamp(end) + " --> " + timestamp(end + 10) + settings;
+      out += vtt_timestamp(end) + " --> " + vtt_timestamp(end + 10) + settings;
       out += join_spoken(t, b, e) + "\n \n\n";
     }
   }
@@ -695,7 +688,7 @@ std::string manual_vtt(const CaptionTrack& t) {
     int64_t end = t.words[cues[c].back().back()].end_ms + 300;
     if (c + 1 < cues.size()) end = std::min(end, t.words[cues[c + 1].front().front()].start_ms);
     end = std::max(end, start + 1);
-    out += timestamp(start) + " --> " + timestamp(end) + "\n";
+    out += vtt_timestamp(start) + " --> " + vtt_timestamp(end) + "\n";
     for (auto& l : cues[c]) out += escape_vtt(text_of(l)) + "\n";
     out += "\n";
   }
@@ -781,6 +774,14 @@ unsigned seed_for(std::string_view name) {
     h *= 16777619u;
   }
   return h;
+}
+
+std::string vtt_timestamp(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3600000),
+                static_cast<long long>(ms / 60000 % 60), static_cast<long long>(ms / 1000 % 60),
+                static_cast<long long>(ms % 1000));
+  return buf;
 }
 
 }  // namespace td::test

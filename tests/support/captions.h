@@ -127,6 +127,8 @@ struct CaptionTrack {
 CaptionTrack make_track(std::string_view text, const std::string& language, const CaptionOptions& options = {});
 
 std::string auto_vtt(const CaptionTrack& track);
+// "01:02:03.456": a WebVTT cue time.
+std::string vtt_timestamp(int64_t ms);
 std::string auto_json3(const CaptionTrack& track);
 std::string manual_vtt(const CaptionTrack& track);
 
