@@ -200,7 +200,9 @@ void restore_case(std::vector<Word>& words, const std::string& language) {
     if (has_upper(w.text)) continue;
     const std::string& key = keys[i];
     if (language == "en" && (key == "i" || key.rfind("i'", 0) == 0)) {
-      respell(w.text, strip_punct(w.text), "I" + key.substr(1));
+      std::string spelled = key;
+      spelled[0] = 'I';
+      respell(w.text, strip_punct(w.text), spelled);
       continue;
     }
     if (auto form = dictionary_form(key, language); !form.empty()) respell(w.text, strip_punct(w.text), form);

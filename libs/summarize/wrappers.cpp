@@ -82,7 +82,18 @@ const char* const kWeakSignOffs[] = {
     "se precisar", "se quiser", "se tiver", "se hai bisogno", "se vuoi", "se hai domande"};
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  // Built anew rather than replaced in place (GCC 12 warns, wrongly, about
+  // std::string::replace here: -Wrestrict).
+  std::string out;
+  out.reserve(s.size());
+  size_t start = 0;
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, start)) {
+    out.append(s, start, p - start);
+    out.append(to);
+    start = p + from.size();
+  }
+  out.append(s, start, std::string::npos);
+  s = std::move(out);
 }
 
 // Lowercased, markdown marks and typographic variants folded: "## **Voici le

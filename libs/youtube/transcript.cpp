@@ -76,7 +76,7 @@ Transcript user_transcript(std::string_view raw, std::string language) {
     if (line.empty()) continue;
     if (!t.text.empty()) t.text += '\n';
     t.text += line;
-    t.segments.push_back({0, std::string(line)});
+    t.segments.push_back({0, std::string(line), {}});
   }
   if (t.segments.empty()) throw td::PermanentError("no_transcript", "the supplied transcript is empty");
   return t;
