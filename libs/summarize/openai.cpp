@@ -150,7 +150,8 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
       throw td::TransientError("llm_unavailable", "LLM provider failed " + std::to_string(attempt) +
                                                       " times, last: " + resp.describe());
     auto wait = config_.backoff.delay(attempt);
-    if (resp.status == 429) {
+    // 429 (slow down) and 503 (overloaded, back in a while) both say when to come back.
+    if (resp.status == 429 || resp.status == 503) {
       if (auto ra = resp.retry_after()) {
         if (*ra > config_.max_retry_after)
           throw td::TransientError("llm_rate_limited", "LLM provider asks to wait " +

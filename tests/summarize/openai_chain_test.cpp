@@ -238,6 +238,23 @@ TEST_CASE("openai: 429 waits for Retry-After, then succeeds") {
   CHECK(f.mock.requests().size() == 2);
 }
 
+TEST_CASE("openai: 503 with Retry-After is honoured like a 429") {
+  Fixture f;
+  f.mock.on([](const Request&, int n, httplib::Response& res) {
+    if (n == 1) {
+      res.status = 503;
+      res.set_header("Retry-After", "3");
+      res.set_content("model is loading", "text/plain");
+      return;
+    }
+    answer(res, english_words(260));
+  });
+  auto r = f.run();
+  CHECK(r.output.provider == "openai");
+  REQUIRE(f.sleeps.size() == 1);
+  CHECK(f.sleeps[0] == 3000ms);
+}
+
 TEST_CASE("openai: 500s are retried with capped backoff, then the chain moves on") {
   Fixture f;
   f.mock.on([](const Request&, int, httplib::Response& res) {
