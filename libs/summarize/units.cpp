@@ -148,6 +148,15 @@ void push_tokens(CleanTranscript& out, const std::string& text, double start, do
         continue;
       }
     }
+    // ">>" marks a change of speaker in YouTube's captions: whatever was
+    // being said ended there.
+    if (tok == ">>" || tok == "&gt;&gt;" || tok == "-->") {
+      if (!out.words.empty() && !ends_sentence(out.words.back().text)) {
+        strip_clause_end(out.words.back().text);
+        out.words.back().text += '.';
+      }
+      continue;
+    }
     // French spacing puts "?" "!" ";" ":" apart ("des faits ? Voilà"): the
     // mark belongs to the word before.
     if ((tok == "?" || tok == "!" || tok == ";" || tok == ":" || tok == "?!" || tok == "...") && !out.words.empty()) {

@@ -127,3 +127,16 @@ TEST_CASE("units: a dash inside a token or standing alone is a clause boundary t
   }
   CHECK(saw_prefix);
 }
+
+TEST_CASE("units: a speaker change (>>) in automatic captions ends a sentence") {
+  SummaryInput in;
+  in.text = "so what do you think about the new rockets and the launch schedule for next year >> well i think "
+            "they will fly before the summer if the weather holds and the engines pass their tests";
+  auto clean = clean_transcript(in, "en", 60);
+  auto units = make_units(clean, 40, 4);
+  REQUIRE(units.size() >= 2);
+  CHECK(units[0].text.find(">>") == std::string::npos);
+  bool split = false;
+  for (auto& u : units) split = split || u.text.find("next year.") != std::string::npos;
+  CHECK(split);
+}
