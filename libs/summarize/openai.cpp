@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 #include <cmath>
+#include <mutex>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include "common/env.h"
 #include "common/errors.h"
@@ -42,6 +45,33 @@ std::vector<std::string> chunk_text(const std::string& text, size_t max_chars) {
   }
   if (!current.empty()) out.push_back(current);
   return out;
+}
+
+// A provider's permanent refusal (bad key, unknown model) repeats on every
+// job until someone changes the configuration: say so clearly, at error
+// level, the first time per process for each (base URL, status), then at
+// debug, so the log shows the fix once instead of one line per job.
+void log_permanent(const std::string& base_url, int status, const std::string& what) {
+  static std::mutex mu;
+  static std::set<std::pair<std::string, int>> seen;
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    first = seen.emplace(base_url, status).second;
+  }
+  if (first)
+    spdlog::error("{} (logged once per process; later ones at debug level)", what);
+  else
+    spdlog::debug("{}", what);
+}
+
+// The fix, in words, for a 4xx the provider will repeat.
+std::string permanent_hint(int status, const OpenAiConfig& c) {
+  if (status == 401 || status == 403) return "check LLM_API_KEY for " + c.base_url;
+  if (status == 404)
+    return "check LLM_MODEL ('" + c.model + "') and LLM_BASE_URL (" + c.base_url +
+           "): the provider knows neither that model nor that path";
+  return "the provider rejects the request as sent; check LLM_MODEL ('" + c.model + "') and the LLM_* settings";
 }
 
 }  // namespace
@@ -141,11 +171,13 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
       }
       return content;
     }
-    if (resp.status == 401 || resp.status == 403)
-      throw td::PermanentError("llm_auth", "LLM provider refused the request (" + resp.describe() +
-                                               "): check LLM_API_KEY for " + config_.base_url);
-    if (!resp.retryable())
-      throw td::PermanentError("llm_request", "LLM provider rejected the request: " + resp.describe());
+    if (!resp.retryable()) {
+      bool auth = resp.status == 401 || resp.status == 403;
+      std::string what = std::string(auth ? "LLM provider refused the request: " : "LLM provider rejected the request: ") +
+                         resp.describe() + "; " + permanent_hint(resp.status, config_);
+      log_permanent(config_.base_url, resp.status, what);
+      throw td::PermanentError(auth ? "llm_auth" : "llm_request", what);
+    }
     if (attempt >= config_.max_attempts)
       throw td::TransientError("llm_unavailable", "LLM provider failed " + std::to_string(attempt) +
                                                       " times, last: " + resp.describe());

@@ -117,8 +117,8 @@ std::string OpenAiSpeechEngine::fetch_part(const std::string& text, const std::s
       throw td::PermanentError(auth ? "tts_auth" : "tts_rejected",
                                std::string("speech API ") + (auth ? "refused our credentials" : "rejected the request") + " (" + part + "): " + r.describe());
     } else {
-      last_error = r.status == 0 ? "speech API unreachable or slower than " + std::to_string(options_.timeout.count()) + " ms: " + r.describe()
-                                 : "speech API: " + r.describe();
+      // describe() says what failed: "timed out after 60 s waiting for <url>", "HTTP 503 from <url>: ...".
+      last_error = "speech API: " + r.describe();
       reason = r.status == 429 ? "tts_rate_limited" : "tts_unavailable";
       if (r.status == 429 || r.status == 503) wait = r.retry_after();
     }

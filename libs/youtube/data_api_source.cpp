@@ -151,7 +151,7 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
   req.max_body = 4 * 1024 * 1024;
   req.headers["Accept"] = "application/json";
   auto resp = td::http::send(req);
-  // The key is in the URL: messages below use describe(), which never shows the URL.
+  // The key is in the URL's query: describe() shows the URL without its query.
   std::string what = "YouTube Data API videos.list for yt:" + id;
   if (resp.status == 0) throw td::TransientError("data_api_unreachable", what + ": " + resp.describe());
 

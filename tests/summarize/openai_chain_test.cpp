@@ -1,8 +1,13 @@
 // The OpenAI-compatible summarizer and the guardrail chain against a
 // loopback mock server: good answers, empty, too short, wrong language,
-// 429 with Retry-After, 500, too slow, malformed JSON, 401, map-reduce.
+// 429 with Retry-After, 500, too slow, trickled, malformed JSON, 401, 404,
+// map-reduce.
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 
 #include <atomic>
 #include <cstdlib>
@@ -270,7 +275,8 @@ TEST_CASE("openai: 500s are retried with capped backoff, then the chain moves on
   auto& a0 = r.guardrail["attempts"][0];
   CHECK(a0["reason"] == "llm_unavailable");
   CHECK(a0["permanent"] == false);
-  CHECK(a0["error"].get<std::string>().find("HTTP 500") != std::string::npos);
+  CHECK(a0["error"].get<std::string>() ==
+        "LLM provider failed 3 times, last: HTTP 500 from " + f.mock.base_url() + "/chat/completions: upstream exploded");
 }
 
 TEST_CASE("openai: an answer slower than LLM_TIMEOUT counts as a failed attempt") {
@@ -288,7 +294,38 @@ TEST_CASE("openai: an answer slower than LLM_TIMEOUT counts as a failed attempt"
   CHECK(std::chrono::steady_clock::now() - start < 5s);
   CHECK(r.output.provider == "extractive");
   CHECK(r.guardrail["attempts"][0]["reason"] == "llm_unavailable");
+  CHECK(r.guardrail["attempts"][0]["error"].get<std::string>() ==
+        "LLM provider failed 2 times, last: timed out after 0.25 s waiting for " + f.mock.base_url() +
+            "/chat/completions");
   CHECK(f.mock.requests().size() == 2);
+}
+
+TEST_CASE("openai: an answer trickled past LLM_TIMEOUT is cut at it, not accepted late") {
+  Fixture f;
+  // Each piece comes well within the timeout; the whole takes 4 s.
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    auto body = std::make_shared<std::string>(chat(english_words(260)));
+    res.set_chunked_content_provider("application/json", [body](size_t offset, httplib::DataSink& sink) {
+      if (offset >= body->size()) {
+        sink.done();
+        return true;
+      }
+      std::this_thread::sleep_for(500ms);
+      size_t n = std::min(body->size() - offset, body->size() / 8 + 1);
+      return sink.is_writable() && sink.write(body->data() + offset, n);
+    });
+  });
+  auto c = f.config();
+  c.timeout = 1500ms;
+  c.max_attempts = 1;
+  OpenAiSummarizer direct(c, [](std::chrono::milliseconds) {});
+  auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH_AS(direct.complete("s", "u"),
+                       ("LLM provider failed 1 times, last: timed out after 1.5 s waiting for " + f.mock.base_url() +
+                        "/chat/completions")
+                           .c_str(),
+                       td::TransientError);
+  CHECK(std::chrono::steady_clock::now() - start < 3s);
 }
 
 TEST_CASE("openai: malformed JSON is a clear error and the chain moves on") {
@@ -318,6 +355,43 @@ TEST_CASE("openai: 401 is permanent and not retried") {
   CHECK(f.sleeps.empty());
   CHECK(r.guardrail["attempts"][0]["reason"] == "llm_auth");
   CHECK(r.guardrail["attempts"][0]["permanent"] == true);
+  CHECK(r.guardrail["attempts"][0]["error"].get<std::string>() ==
+        "LLM provider refused the request: HTTP 401 from " + f.mock.base_url() +
+            "/chat/completions: {\"error\":\"bad key\"}; check LLM_API_KEY for " + f.mock.base_url());
+}
+
+TEST_CASE("openai: a permanent provider error is logged at error level once per process, then at debug") {
+  Fixture f;
+  f.mock.on([](const Request&, int, httplib::Response& res) {
+    res.status = 404;
+    res.set_content(R"({"error":"model 'mock-model' not found"})", "application/json");
+  });
+  std::ostringstream log;
+  auto previous = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+  capture->set_level(spdlog::level::debug);
+  capture->set_pattern("%l %v");
+  spdlog::set_default_logger(capture);
+  struct Restore {
+    std::shared_ptr<spdlog::logger> l;
+    ~Restore() { spdlog::set_default_logger(l); }
+  } restore{previous};
+
+  OpenAiSummarizer a(f.config(), [](std::chrono::milliseconds) {});
+  OpenAiSummarizer b(f.config(), [](std::chrono::milliseconds) {});  // another job, same process
+  CHECK_THROWS_WITH_AS(a.complete("s", "u"), doctest::Contains("check LLM_MODEL ('mock-model')"), td::PermanentError);
+  CHECK_THROWS_AS(b.complete("s", "u"), td::PermanentError);
+  CHECK_THROWS_AS(a.complete("s", "u"), td::PermanentError);
+  std::string text = log.str();
+  size_t first = text.find("error LLM provider rejected the request: HTTP 404 from " + f.mock.base_url());
+  CHECK(first != std::string::npos);
+  CHECK(text.find("error LLM provider", first + 1) == std::string::npos);  // once
+  size_t debugs = 0;
+  for (size_t at = text.find("debug LLM provider rejected"); at != std::string::npos;
+       at = text.find("debug LLM provider rejected", at + 1))
+    ++debugs;
+  CHECK(debugs == 2);
+  CHECK(f.mock.requests().size() == 3);  // no retries
 }
 
 TEST_CASE("openai: a long transcript is map-reduced within the chunk budget") {

@@ -60,7 +60,8 @@ TEST_CASE("LlmDown: 500s from the provider fall back to extractive; the record s
   CHECK(attempts[0]["summarizer"] == "openai");
   CHECK(attempts[0]["ok"] == false);
   CHECK(attempts[0]["reason"] == "llm_unavailable");
-  CHECK(attempts[0]["error"].get<std::string>().find("500") != std::string::npos);
+  CHECK(attempts[0]["error"].get<std::string>() ==
+        "LLM provider failed 2 times, last: HTTP 500 from " + mock.base_url() + "/chat/completions: upstream exploded");
   CHECK(attempts[1]["summarizer"] == "extractive");
   CHECK(attempts[1]["ok"] == true);
   CHECK(s.guardrail["accepted"]["summarizer"] == "extractive");

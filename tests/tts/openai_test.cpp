@@ -213,6 +213,8 @@ TEST_CASE("a server that does not answer in time is retried, then reported as tr
   auto start = std::chrono::steady_clock::now();
   auto e = error_of<td::TransientError>([&] { h.run("Hello there."); });
   CHECK(e.reason() == "tts_unavailable");
+  CHECK(std::string(e.what()) == "speech API: timed out after 0.2 s waiting for " + h.server.base_url() +
+                                     "/audio/speech (part 1/1, gave up after 2 attempts)");
   CHECK(std::chrono::steady_clock::now() - start < 2s);
   CHECK(h.server.seen().size() == 2);
 }
