@@ -18,5 +18,8 @@ inline constexpr const char* reprocess_scheduled = "reprocess-scheduled";
 inline constexpr const char* reprocess_requested = "reprocess-requested";
 inline constexpr const char* reprocess_complete = "reprocess-complete";
 inline constexpr const char* reprocess_error = "reprocess-error";
+// Issue 15: the stored output came from a fallback, not the first choice.
+inline constexpr const char* summary_fallback = "summary-fallback";      // a later summarizer's text was stored
+inline constexpr const char* tts_fallback = "tts-fallback";              // the fallback engine spoke the audio
 
 }  // namespace td::events::type

@@ -20,7 +20,7 @@ input[type=text],input[type=password]{flex:1;min-width:12rem;padding:.4rem} butt
 .card{border:1px solid #ddd;border-radius:6px;padding:.7rem .9rem;margin:.6rem 0}
 .card h2{font-size:1.05rem;margin:0 0 .3rem} .muted{color:#777;font-size:.85rem}
 .badge{display:inline-block;font-size:.75rem;border-radius:3px;padding:0 .35rem;margin:0 .25rem .25rem 0;background:#eef}
-.badge.done{background:#dfd} .badge.dead{background:#fdd} .badge.running{background:#ffd}
+.badge.done{background:#dfd} .badge.dead{background:#fdd} .badge.running{background:#ffd} .badge.fallback{background:#fed7aa}
 .variant{margin:.5rem 0;padding-top:.4rem;border-top:1px dashed #eee} .variant pre{white-space:pre-wrap;font:inherit;margin:.3rem 0}
 #status{font-size:.8rem} #msg{color:#a00}
 </style></head><body>
@@ -59,6 +59,14 @@ async function get(u) {
 }
 function say(text) { $("#msg").textContent = text || ""; }
 
+// Issue 15: "summary: openai → extractive (llm_auth)"; the audio's too when it fell back.
+function fallbackText(s) {
+  const one = f => (f.stage === "tts" ? "audio: " : "summary: ") + f.from + " \u2192 " + f.to + " (" + f.reason + ")";
+  const parts = [one(s.fallback)];
+  if (s.audio_fallback && s.fallback.stage !== "tts") parts.push(one(s.audio_fallback));
+  return parts.join("; ");
+}
+
 function card(r) {
   const c = el("div", "card"); c.id = "card-" + r.video_id;
   const v = r.video || {};
@@ -66,7 +74,10 @@ function card(r) {
   c.append(el("div", "muted", [r.video_id, v.channel, r.updated_at].filter(Boolean).join(" · ")));
   const b = el("div");
   for (const [st, n] of Object.entries(r.job_counts || {})) b.append(el("span", "badge " + st, st + ": " + n));
-  for (const s of (r.summary || {}).variants || []) b.append(el("span", "badge done", s.variant + " r" + s.revision));
+  for (const s of (r.summary || {}).variants || []) {
+    const vb = el("span", "badge done", s.variant + " r" + s.revision); b.append(vb);
+    if (s.fallback) { vb.classList.add("fallback"); vb.textContent += " · fallback"; vb.title = fallbackText(s); }
+  }
   c.append(b);
   const details = el("div"); const open = el("button", null, "Show");
   open.onclick = async () => {
@@ -75,6 +86,7 @@ function card(r) {
     const full = await res.json();
     for (const s of full.summary.variants) {
       const d = el("div", "variant"); d.append(el("strong", null, s.variant), el("span", "muted", "  revision " + s.revision + ", " + s.word_count + " words"));
+      if (s.fallback) { const fb = el("span", "badge fallback", "fallback"); fb.title = fallbackText(s); d.append(" ", fb, el("span", "muted", " " + fallbackText(s))); }
       if (s.audio_url) { const a = el("audio"); a.controls = true; a.preload = "none"; a.src = withToken(s.audio_url); d.append(el("br"), a); }
       d.append(el("pre", null, s.text)); details.append(d);
     }
@@ -123,7 +135,8 @@ $("#q").oninput = () => { clearTimeout(window.qt); window.qt = setTimeout(() => 
 $("#more").onclick = () => load(false);
 
 const types = ["report-updated","report-synced","report-sync-error","report-sync-failed","audio-ready","audio-synced",
-  "audio-sync-error","audio-sync-failed","reprocess-scheduled","reprocess-requested","reprocess-complete","reprocess-error","report-deleted"];
+  "audio-sync-error","audio-sync-failed","reprocess-scheduled","reprocess-requested","reprocess-complete","reprocess-error","report-deleted",
+  "summary-fallback","tts-fallback"];
 // The browser reconnects by itself (with Last-Event-ID) after a dropped
 // connection, but gives up for good after any answer but 200, such as the 503
 // past SSE_MAX_CLIENTS: then open a new stream from the last id seen, or

@@ -31,12 +31,23 @@ const char* kKinds[] = {store::kIngestKind, store::kSummarizeKind, store::kTtsKi
 
 double finite_or_zero(double v) { return std::isfinite(v) ? v : 0.0; }
 
+// Issue 15: labelled counter families (metrics::labelled_name), each shown
+// as a list in the JSON and as one labelled family in Prometheus.
+const struct {
+  const char* family;
+  const char* help;
+} kLabelledFamilies[] = {
+    {"summary_fallbacks", "Summaries stored from a later summarizer than the first, by from, to and reason."},
+    {"tts_fallbacks", "Audio spoken by the fallback engine, by from, to and reason."},
+};
+
 }  // namespace
 
 nlohmann::json metrics_json(const MetricsData& d) {
   nlohmann::json counters = nlohmann::json::object();
   for (const auto& name : contract_counters()) counters[name] = d.snapshot.counter(name);
-  for (const auto& [name, v] : d.snapshot.counters) counters[name] = v;
+  for (const auto& [name, v] : d.snapshot.counters)
+    if (!metrics::is_labelled(name)) counters[name] = v;
 
   nlohmann::json timings = nlohmann::json::object();
   for (const auto& [key, hist] : kTimings) {
@@ -69,7 +80,7 @@ nlohmann::json metrics_json(const MetricsData& d) {
   nlohmann::json ytdlp = {{"version", d.ytdlp.empty() ? nlohmann::json() : nlohmann::json(d.ytdlp.front().version)},
                           {"versions", ytdlp_versions}};
 
-  return {{"counters", counters},
+  nlohmann::json out = {{"counters", counters},
           {"sse_clients_current", static_cast<int64_t>(std::llround(sse_current))},
           {"timings", timings},
           {"queues", queues},
@@ -77,6 +88,18 @@ nlohmann::json metrics_json(const MetricsData& d) {
           {"last_ingest_video", d.last_ingest_video ? nlohmann::json(*d.last_ingest_video) : nlohmann::json()},
           {"ytdlp", ytdlp},
           {"generated_at", store::iso8601(d.generated_at)}};
+  // [{from, to, reason, count}], [] before the first.
+  for (const auto& f : kLabelledFamilies) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& c : d.snapshot.labelled(f.family)) {
+      nlohmann::json item = nlohmann::json::object();
+      for (const auto& [k, v] : c.labels) item[k] = v;
+      item["count"] = c.value;
+      list.push_back(std::move(item));
+    }
+    out[f.family] = std::move(list);
+  }
+  return out;
 }
 
 namespace {
@@ -142,6 +165,10 @@ std::string metrics_prometheus(const MetricsData& d) {
     if (family_of(name) || !valid_metric_name(name)) continue;
     w.counter(name, "Counter " + name + ".", static_cast<double>(v));
   }
+  // tubedigest_summary_fallbacks_total{from,to,reason}, tubedigest_tts_fallbacks_total{...}:
+  // a series per label set seen (none before the first fallback).
+  for (const auto& f : kLabelledFamilies)
+    for (const auto& c : d.snapshot.labelled(f.family)) w.counter(f.family, f.help, static_cast<double>(c.value), c.labels);
 
   double sse_current = 0;
   if (auto it = d.snapshot.gauges.find("sse_clients_current"); it != d.snapshot.gauges.end()) sse_current = it->second;

@@ -18,7 +18,9 @@
 //   always present), last_ingest_at / last_ingest_video (null before the
 //   first ingest), ytdlp {version (what most live ingest processes run; null
 //   before any reported), versions [{version, processes, checked_at}]} (issue
-//   12), generated_at.
+//   12), generated_at, summary_fallbacks and tts_fallbacks (issue 15:
+//   [{from, to, reason, count}], [] before the first fallback; labelled
+//   counters are not repeated under counters).
 #pragma once
 
 #include <chrono>

@@ -47,6 +47,51 @@ void increment(pqxx::transaction_base& tx, const std::string& name, int64_t delt
   tx.exec_prepared("td_metric_increment", name, delta);
 }
 
+std::string labelled_name(const std::string& family, const Labels& labels) {
+  auto clean = [](const std::string& v) {
+    std::string out = v.empty() ? "none" : v;
+    for (char& c : out) {
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+                c == ':' || c == '-';
+      if (!ok) c = '_';
+    }
+    return out;
+  };
+  std::string name = family + "{";
+  for (size_t i = 0; i < labels.size(); ++i) name += (i ? "," : "") + labels[i].first + "=" + clean(labels[i].second);
+  return name + "}";
+}
+
+void increment(pqxx::transaction_base& tx, const std::string& family, const Labels& labels, int64_t delta) {
+  increment(tx, labelled_name(family, labels), delta);
+}
+
+bool is_labelled(const std::string& stored_name) {
+  return !stored_name.empty() && stored_name.back() == '}' && stored_name.find('{') != std::string::npos;
+}
+
+std::vector<Snapshot::LabelledCount> Snapshot::labelled(const std::string& family) const {
+  std::vector<LabelledCount> out;
+  const std::string prefix = family + "{";
+  for (auto it = counters.lower_bound(prefix); it != counters.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    if (!is_labelled(it->first)) continue;
+    LabelledCount c;
+    c.value = it->second;
+    std::string body = it->first.substr(prefix.size(), it->first.size() - prefix.size() - 1);
+    size_t start = 0;
+    while (start < body.size()) {
+      size_t comma = body.find(',', start);
+      if (comma == std::string::npos) comma = body.size();
+      std::string kv = body.substr(start, comma - start);
+      size_t eq = kv.find('=');
+      if (eq != std::string::npos) c.labels.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      start = comma + 1;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 void observe(pqxx::transaction_base& tx, const std::string& name, double seconds) {
   if (!(seconds >= 0)) seconds = 0;  // also maps NaN to 0
   const auto& b = bucket_bounds();

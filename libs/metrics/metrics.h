@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace td::metrics {
@@ -21,6 +22,18 @@ namespace td::metrics {
 void prepare(pqxx::connection_base& conn);
 
 void increment(pqxx::transaction_base& tx, const std::string& name, int64_t delta = 1);
+
+// Counters with labels (e.g. summary_fallbacks by from, to, reason) are
+// stored as ordinary counters under one composed name,
+// "family{k1=v1,k2=v2}", so they need no table of their own and stay exact
+// across replicas like the rest. Label values are reduced to [A-Za-z0-9_.:-]
+// (anything else becomes '_') so the name parses back unambiguously; they
+// come from our own reason codes, never from client input.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+std::string labelled_name(const std::string& family, const Labels& labels);
+void increment(pqxx::transaction_base& tx, const std::string& family, const Labels& labels, int64_t delta = 1);
+// True for a name labelled_name() composed; such names are not metric names.
+bool is_labelled(const std::string& stored_name);
 
 // Records one duration (seconds) into the histogram `name`.
 void observe(pqxx::transaction_base& tx, const std::string& name, double seconds);
@@ -50,6 +63,12 @@ struct Snapshot {
     auto it = counters.find(name);
     return it == counters.end() ? 0 : it->second;
   }
+  struct LabelledCount {
+    Labels labels;  // in the order they were incremented with
+    int64_t value = 0;
+  };
+  // Every stored label set of `family`, ordered by its composed name.
+  std::vector<LabelledCount> labelled(const std::string& family) const;
 };
 
 Snapshot snapshot(pqxx::transaction_base& tx);

@@ -9,7 +9,7 @@ namespace td::store {
 
 #define TD_AUDIO_COLUMNS                                                                                   \
   "id, video_id, variant, summary_revision, script_hash, engine, voice, rate, duration_s, bytes, sha256, " \
-  "store, path, reused_from, job_id, reprocess_id, extract(epoch FROM created_at)::float8"
+  "store, path, reused_from, job_id, reprocess_id, extract(epoch FROM created_at)::float8, fallback"
 
 const Statement kAudioStatements[] = {
     {"td_audio_insert", R"SQL(
@@ -29,6 +29,8 @@ RETURNING id, extract(epoch FROM created_at)::float8)SQL"},
     {"td_audio_files_of_video", "SELECT DISTINCT path FROM audio WHERE video_id = $1 AND store = 'dir' AND path IS NOT NULL"},
     {"td_audio_file_in_use", "SELECT EXISTS (SELECT 1 FROM audio WHERE store = 'dir' AND path = $1)"},
     // Bytes of a postgres row, following reused_from to the row that holds them.
+    // Issue 15: set by the tts stage right after put() when a fallback engine spoke.
+    {"td_audio_set_fallback", "UPDATE audio SET fallback = $2::jsonb WHERE id = $1"},
     {"td_audio_data", "SELECT data FROM audio WHERE id = coalesce((SELECT reused_from FROM audio WHERE id = $1), $1)"},
 };
 const size_t kAudioStatementCount = std::size(kAudioStatements);
@@ -61,6 +63,7 @@ AudioRecord from_row(const pqxx::row& r) {
   if (!r[14].is_null()) a.job_id = r[14].as<int64_t>();
   if (!r[15].is_null()) a.reprocess_id = r[15].as<int64_t>();
   a.created_at = from_epoch(r[16].as<double>());
+  if (!r[17].is_null()) a.fallback = nlohmann::json::parse(r[17].as<std::string>(), nullptr, false);
   return a;
 }
 
@@ -98,6 +101,10 @@ AudioRecord insert_audio_row(pqxx::transaction_base& tx, AudioRecord rec, const 
   rec.id = rows[0][0].as<int64_t>();
   rec.created_at = from_epoch(rows[0][1].as<double>());
   return rec;
+}
+
+void set_audio_fallback(pqxx::transaction_base& tx, int64_t audio_id, const nlohmann::json& fallback) {
+  tx.exec_prepared("td_audio_set_fallback", audio_id, fallback.dump());
 }
 
 AudioRecord insert_reused_audio(pqxx::transaction_base& tx, AudioRecord rec, const AudioRecord& existing) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "common/clock.h"
@@ -37,6 +38,9 @@ struct AudioRecord {
   std::optional<int64_t> job_id;
   std::optional<int64_t> reprocess_id;
   Clock::time_point created_at{};
+  // {from, to, reason} when a fallback engine spoke instead of the planned
+  // one (schema/007); a reused row never has one (reuse matches the plan).
+  std::optional<nlohmann::json> fallback;
 
   std::string url_path() const;  // "/api/audio/yt:<id>/<variant>.mp3"
 };
@@ -90,6 +94,8 @@ std::optional<AudioRecord> audio_by_hash(pqxx::transaction_base& tx, const std::
                                          const std::string& script_hash);
 std::optional<AudioRecord> current_audio(pqxx::transaction_base& tx, const std::string& video_id,
                                          const std::string& variant);
+// Records on a just stored row that a fallback engine spoke it.
+void set_audio_fallback(pqxx::transaction_base& tx, int64_t audio_id, const nlohmann::json& fallback);
 // Newest row per variant of a video.
 std::vector<AudioRecord> current_audio_all(pqxx::transaction_base& tx, const std::string& video_id);
 

@@ -47,10 +47,21 @@ std::optional<nlohmann::json> build_report(pqxx::transaction_base& tx, const std
                         {"model", s.model ? nlohmann::json(*s.model) : nlohmann::json()},
                         {"prompt_version", s.prompt_version ? nlohmann::json(*s.prompt_version) : nlohmann::json()}};
     if (s.guardrail.contains("flags")) v["flags"] = s.guardrail["flags"];
+    // Issue 15: a fallback is shown, not only hinted at by provider/engine.
+    if (auto fb = summary_fallback(s.guardrail)) {
+      (*fb)["stage"] = "summarize";
+      v["fallback"] = *fb;
+    }
     if (auto it = audio.find(s.variant); it != audio.end()) {
       v["audio_url"] = it->second.url_path();
       v["duration"] = it->second.duration_s;
       v["audio_revision"] = it->second.summary_revision;
+      if (it->second.fallback && it->second.fallback->is_object()) {
+        nlohmann::json fb = *it->second.fallback;
+        fb["stage"] = "tts";
+        v["audio_fallback"] = fb;
+        if (!v.contains("fallback")) v["fallback"] = fb;
+      }
     }
     variants.push_back(std::move(v));
   }

@@ -88,4 +88,22 @@ std::vector<Summary> summary_revisions(pqxx::transaction_base& tx, const std::st
   return out;
 }
 
+std::optional<nlohmann::json> summary_fallback(const nlohmann::json& guardrail) {
+  if (!guardrail.is_object()) return std::nullopt;
+  auto attempts = guardrail.find("attempts");
+  auto accepted = guardrail.find("accepted");
+  if (attempts == guardrail.end() || !attempts->is_array() || attempts->empty()) return std::nullopt;
+  if (accepted == guardrail.end() || !accepted->is_object()) return std::nullopt;
+  const auto& first = (*attempts)[0];
+  std::string from = first.value("summarizer", "");
+  std::string to = accepted->value("summarizer", "");
+  if (from.empty() || to.empty() || from == to) return std::nullopt;
+  std::string reason;
+  if (first.contains("reason") && first["reason"].is_string()) reason = first["reason"].get<std::string>();
+  else if (first.contains("failed") && first["failed"].is_array() && !first["failed"].empty())
+    reason = first["failed"][0].value("check", "");
+  if (reason.empty()) reason = "unknown";
+  return nlohmann::json{{"from", from}, {"to", to}, {"reason", reason}};
+}
+
 }  // namespace td::store

@@ -10,6 +10,8 @@ namespace td::tts {
 
 namespace {
 
+thread_local std::optional<FallbackUsed> last_fallback;
+
 struct Failure {
   bool permanent = false;
   std::string reason;
@@ -35,6 +37,12 @@ FallbackEngine::FallbackEngine(std::unique_ptr<TtsEngine> primary, std::unique_p
   if (!primary_ || !fallback_) throw std::invalid_argument("FallbackEngine needs two engines");
 }
 
+std::optional<FallbackUsed> take_fallback() {
+  auto out = std::move(last_fallback);
+  last_fallback.reset();
+  return out;
+}
+
 SpeechPlan FallbackEngine::plan(const SpeechRequest& request) const { return primary_->plan(request); }
 
 Mp3Audio FallbackEngine::synthesize(const std::string& script, const SpeechRequest& request) {
@@ -49,7 +57,15 @@ Mp3Audio FallbackEngine::synthesize(const std::string& script, const SpeechReque
   }
   spdlog::warn("tts primary engine failed, using fallback reason={} error=\"{}\"", first.reason, first.message);
   try {
-    return fallback_->synthesize(script, request);
+    auto audio = fallback_->synthesize(script, request);
+    std::string from;
+    try {
+      from = primary_->plan(request).engine;
+    } catch (const std::exception&) {
+      from = "primary";  // plan() failed too (no voice): name the role
+    }
+    last_fallback = FallbackUsed{from, audio.engine, first.reason};
+    return audio;
   } catch (const std::exception&) {
     Failure second = describe(std::current_exception());
     std::string message = "primary: " + first.message + "; fallback: " + second.message;

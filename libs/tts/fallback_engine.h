@@ -6,10 +6,26 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "tts/engine.h"
 
 namespace td::tts {
+
+// Issue 15: what a FallbackEngine::synthesize call on this thread did when the
+// fallback spoke: the primary's planned engine, the engine that spoke, and the
+// primary's failure reason ("tts_auth", "tts_unavailable", ...). Kept per
+// thread because synthesize() runs on the caller's thread and engines are
+// shared by every worker slot (and may be wrapped, e.g. by a counting engine
+// in tests), so the stage cannot ask the engine object. The tts stage calls
+// take_fallback() (which clears it) before and after synthesize().
+struct FallbackUsed {
+  std::string from;
+  std::string to;
+  std::string reason;
+};
+std::optional<FallbackUsed> take_fallback();
 
 class FallbackEngine final : public TtsEngine {
  public:

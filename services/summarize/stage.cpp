@@ -145,6 +145,21 @@ void handle(const Config& cfg, worker::JobContext& ctx) {
       events.push_back({events::type::reprocess_complete,
                         {{"video_id", row.video_id}, {"reprocess_id", reprocess->id}, {"variants", reprocess->variants}}});
     }
+    // Issue 15: a fallback (a wrong LLM_API_KEY, a truncated answer) must
+    // not pass as a plain success: counted by (from, to, reason) and
+    // announced with the summary it produced.
+    if (auto fb = store::summary_fallback(row.guardrail)) {
+      auto from = (*fb)["from"].get<std::string>(), to = (*fb)["to"].get<std::string>(),
+           reason = (*fb)["reason"].get<std::string>();
+      metrics::increment(tx, "summary_fallbacks", {{"from", from}, {"to", to}, {"reason", reason}});
+      json data = *fb;
+      data["video_id"] = row.video_id;
+      data["variant"] = row.variant;
+      data["revision"] = row.revision;
+      events.push_back({events::type::summary_fallback, data});
+      spdlog::warn("job={} video={} variant={} summary fell back from={} to={} reason={}", ctx.job().id, row.video_id,
+                   row.variant, from, to, reason);
+    }
     metrics::increment(tx, "summarize_success");
     metrics::observe(tx, "queue_wait_seconds", queue_wait);
     metrics::observe(tx, "summarize_seconds", seconds_since(started));

@@ -13,7 +13,10 @@
 //   5. ONE transaction: lock the video row, store the revision once per job
 //      (insert_summary_once), count, enqueue the tts job of an audio variant,
 //      decide report-synced (stage_sync.h) and the reprocess' completion,
-//      complete the job, emit the events last, commit.
+//      complete the job, emit the events last, commit. When the stored text
+//      came from a later summarizer than the first (store::summary_fallback
+//      of its guardrail record), summary_fallbacks{from,to,reason} is counted
+//      and summary-fallback emitted with it (issue 15).
 // A job that runs again after it stored (its row is found by job id) stores,
 // counts, enqueues and announces nothing: only the job is completed.
 //

@@ -15,6 +15,7 @@
 #include "store/pipeline.h"
 #include "store/reprocess.h"
 #include "store/videos.h"
+#include "tts/fallback_engine.h"
 #include "tts/hash.h"
 
 namespace td::tts_stage {
@@ -87,10 +88,13 @@ void TtsStage::handle(worker::JobContext& ctx) {
 
   // 2. Synthesize, outside any transaction.
   std::optional<tts::Mp3Audio> audio;
+  std::optional<tts::FallbackUsed> fallback;
   double wall_s = 0;
   if (!reusable) {
     auto t0 = std::chrono::steady_clock::now();
+    tts::take_fallback();  // drop a note an earlier, failed call may have left
     audio = engine_->synthesize(script.summary.text, script.speech);
+    fallback = tts::take_fallback();
     wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 
@@ -146,6 +150,14 @@ void TtsStage::handle(worker::JobContext& ctx) {
     rec.rate = audio->rate;
     rec.duration_s = audio->duration_seconds;
     stored = store_->put(tx, rec, audio->bytes);
+    if (fallback) {
+      // Issue 15: audio from the fallback engine is not a plain success.
+      nlohmann::json fb = {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}};
+      store::set_audio_fallback(tx, stored.id, fb);
+      stored.fallback = fb;
+      metrics::increment(tx, "tts_fallbacks",
+                         {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}});
+    }
     metrics::increment(tx, "audio_generated");
     metrics::observe(tx, "tts_seconds", wall_s);
     metrics::observe(tx, "tts_audio_seconds", audio->duration_seconds);
@@ -164,6 +176,13 @@ void TtsStage::handle(worker::JobContext& ctx) {
                 {"url", stored.url_path()},
                 {"revision", stored.summary_revision},
                 {"reused", stored.reused_from.has_value()}});
+  if (stored.fallback) {
+    nlohmann::json data = *stored.fallback;
+    data["video_id"] = req.video_id;
+    data["variant"] = stored.variant;
+    data["revision"] = stored.summary_revision;
+    events::emit(tx, events::type::tts_fallback, req.video_id, data);
+  }
   if (!synced.empty())
     events::emit(tx, events::type::audio_synced, req.video_id, {{"video_id", req.video_id}, {"variants", synced}});
   if (reprocess_done) events::emit(tx, events::type::reprocess_complete, req.video_id, *reprocess_done);

@@ -15,7 +15,10 @@
 //      (AudioStore::put, or insert_reused_audio), counters and timings,
 //      finish a reprocess whose outputs are now all stored, then the events
 //      audio-ready, audio-synced (every requested audio variant has audio for
-//      its current summary revision), reprocess-complete.
+//      its current summary revision), reprocess-complete. When a
+//      FallbackEngine's fallback spoke (tts::take_fallback), the row's
+//      `fallback` {from, to, reason} is set, tts_fallbacks{from,to,reason} is
+//      counted and tts-fallback follows audio-ready (issue 15).
 // A job that already stored its row (re-run after a lost lease) completes
 // without storing again; audio.job_id is UNIQUE besides.
 //

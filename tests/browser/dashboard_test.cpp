@@ -62,6 +62,23 @@ TEST_CASE("dashboard in Chromium: live events, resume across a gateway restart, 
   status = eval_until(browser, tab, kStatus, [](auto& v) { return v != "live"; }, 10s);
   CHECK(status == "live · report-updated " + video);
 
+  // Issue 15: a variant stored from a fallback summarizer is marked on its card.
+  CHECK(browser.eval(tab, "document.querySelectorAll('.badge.fallback').length") == 0);
+  {
+    pqxx::work tx(*conn);
+    tx.exec_params(
+        "UPDATE summaries SET provider = 'extractive', guardrail = $2::jsonb WHERE video_id = $1",
+        video,
+        R"({"attempts": [{"summarizer": "openai", "ok": false, "reason": "llm_auth"},
+                         {"summarizer": "extractive", "ok": true}],
+            "accepted": {"summarizer": "extractive", "strict": false}})");
+    tx.commit();
+  }
+  emit(*conn, "summary-fallback", video);
+  auto badge = eval_until(browser, tab, "document.querySelector('.badge.fallback')?.title ?? ''",
+                          [](auto& v) { return v != ""; }, 10s);
+  CHECK(badge == "summary: openai \u2192 extractive (llm_auth)");
+
   // The gateway goes away; an event happens while no gateway runs; a new
   // gateway comes up on the same port. The browser resumes by its
   // Last-Event-ID and shows the event it would otherwise have missed.

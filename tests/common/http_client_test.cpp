@@ -67,7 +67,7 @@ TEST_CASE("http: a body trickled past the timeout is cut at the deadline, as a t
   CHECK(r.retryable());
   CHECK(r.describe() == "timed out after 1.5 s waiting for " + srv.url("/trickle"));
   CHECK(took >= 1.4);
-  CHECK(took < 3.0);
+  CHECK(took < 3.8);  // loose: 2 cores under load; the trickle lasts 4 s
 }
 
 TEST_CASE("http: the same trickle within the timeout is accepted whole") {
@@ -83,7 +83,7 @@ TEST_CASE("http: the same trickle within the timeout is accepted whole") {
 TEST_CASE("http: headers that never come end at the deadline") {
   LoopbackServer srv([](httplib::Server& s) {
     s.Get("/stall", [](const httplib::Request&, httplib::Response& res) {
-      std::this_thread::sleep_for(1500ms);
+      std::this_thread::sleep_for(4000ms);
       res.set_content("late", "text/plain");
     });
   });
@@ -92,7 +92,7 @@ TEST_CASE("http: headers that never come end at the deadline") {
   req.timeout = 500ms;
   auto start = std::chrono::steady_clock::now();
   auto r = td::http::send(req);
-  CHECK(seconds_since(start) < 2.0);
+  CHECK(seconds_since(start) < 3.0);  // loose: 2 cores under load; the stall lasts 4 s
   CHECK(r.failure == td::http::Failure::timeout);
   CHECK(r.describe() == "timed out after 0.5 s waiting for " + srv.url("/stall"));
 }

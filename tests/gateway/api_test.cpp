@@ -212,6 +212,42 @@ TEST_CASE("submit takes \"refresh\": true into the ingest job and refuses a refr
   CHECK(prom.find("tubedigest_ingest_transcripts_total{from=\"fetched\"} 0\n") != std::string::npos);
 }
 
+TEST_CASE("Fallbacks: summary and tts fallbacks by from, to, reason in /api/metrics and labelled in /metrics") {
+  TestDatabase db("gw_fallbacks");
+  auto conn = migrated_connection(db.url());
+  auto o = gateway_options(db.url());
+  o.metrics_cache_ttl = std::chrono::milliseconds(0);
+  RunningGateway g(o);
+  auto c = g.client();
+  auto before = body_json(c.Get("/api/metrics"));
+  CHECK(before["summary_fallbacks"] == nlohmann::json::array());
+  CHECK(before["tts_fallbacks"] == nlohmann::json::array());
+  CHECK(c.Get("/metrics")->body.find("fallbacks_total") == std::string::npos);
+  {
+    pqxx::work tx(*conn);
+    metrics::increment(tx, "summary_fallbacks", {{"from", "openai"}, {"to", "extractive"}, {"reason", "llm_auth"}}, 3);
+    metrics::increment(tx, "summary_fallbacks", {{"from", "openai"}, {"to", "extractive"}, {"reason", "word_range"}});
+    metrics::increment(tx, "tts_fallbacks", {{"from", "openai:tts-1"}, {"to", "espeak"}, {"reason", "tts_auth"}});
+    tx.commit();
+  }
+  auto m = body_json(c.Get("/api/metrics"));
+  CHECK(m["summary_fallbacks"] ==
+        nlohmann::json::array({{{"from", "openai"}, {"to", "extractive"}, {"reason", "llm_auth"}, {"count", 3}},
+                               {{"from", "openai"}, {"to", "extractive"}, {"reason", "word_range"}, {"count", 1}}}));
+  CHECK(m["tts_fallbacks"] ==
+        nlohmann::json::array({{{"from", "openai:tts-1"}, {"to", "espeak"}, {"reason", "tts_auth"}, {"count", 1}}}));
+  for (const auto& [name, v] : m["counters"].items()) CHECK_MESSAGE(name.find('{') == std::string::npos, name);
+  auto prom = c.Get("/metrics")->body;
+  CHECK(prom.find("# TYPE tubedigest_summary_fallbacks_total counter\n") != std::string::npos);
+  CHECK(prom.find("tubedigest_summary_fallbacks_total{from=\"openai\",to=\"extractive\",reason=\"llm_auth\"} 3\n") !=
+        std::string::npos);
+  CHECK(prom.find("tubedigest_summary_fallbacks_total{from=\"openai\",to=\"extractive\",reason=\"word_range\"} 1\n") !=
+        std::string::npos);
+  CHECK(prom.find("tubedigest_tts_fallbacks_total{from=\"openai:tts-1\",to=\"espeak\",reason=\"tts_auth\"} 1\n") !=
+        std::string::npos);
+  CHECK(prom.find("summary_fallbacks{") == std::string::npos);  // not repeated as a raw counter name
+}
+
 TEST_CASE("API_AUTH_TOKEN guards submit and delete") {
   TestDatabase db("gw");
   auto conn = migrated_connection(db.url());

@@ -42,7 +42,9 @@ class BuggySummarizer final : public sz::Summarizer {
   std::string name() const override { return "extractive"; }
   sz::SummaryOutput summarize(const sz::SummaryInput&, const td::Variant&, const sz::Attempt&) override {
     ++calls_;
-    return {std::vector<std::string>{}.at(3)};  // throws std::out_of_range
+    sz::SummaryOutput out;
+    out.text = std::vector<std::string>{}.at(3);  // throws std::out_of_range
+    return out;
   }
 
  private:

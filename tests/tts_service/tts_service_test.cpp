@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "harness.h"
+#include "metrics/metrics.h"
+#include "store/report.h"
 #include "store/reprocess.h"
 #include "store/summaries.h"
 #include "support/helpers.h"
@@ -19,6 +21,19 @@ using namespace td::tts_service_test;
 using td::store::TtsRequest;
 
 namespace {
+
+// Shares an engine that CountingEngine would otherwise own.
+class ForwardingEngine final : public td::tts::TtsEngine {
+ public:
+  explicit ForwardingEngine(std::shared_ptr<td::tts::TtsEngine> inner) : inner_(std::move(inner)) {}
+  td::tts::SpeechPlan plan(const td::tts::SpeechRequest& r) const override { return inner_->plan(r); }
+  td::tts::Mp3Audio synthesize(const std::string& script, const td::tts::SpeechRequest& r) override {
+    return inner_->synthesize(script, r);
+  }
+
+ private:
+  std::shared_ptr<td::tts::TtsEngine> inner_;
+};
 
 std::shared_ptr<td::store::AudioStore> postgres_store() { return std::make_shared<td::store::PostgresAudioStore>(); }
 
@@ -243,6 +258,81 @@ TEST_CASE("Fallback: a failing OpenAI-compatible server with TTS_FALLBACK=espeak
   // The hash names what spoke, not the plan: a later run tries the server again.
   CHECK(rows[0].script_hash != td::tts::reuse_hash(kEnglishScript, planned));
   check_playable(load(*conn, rows[0]), rows[0]);
+
+  // Issue 15: the fallback is recorded on the row, counted and announced.
+  nlohmann::json expected = {{"from", planned.engine}, {"to", "espeak"}, {"reason", "tts_unavailable"}};
+  REQUIRE(rows[0].fallback);
+  CHECK(*rows[0].fallback == expected);
+  CHECK(counter(*conn, td::metrics::labelled_name("tts_fallbacks", {{"from", planned.engine},
+                                                                     {"to", "espeak"},
+                                                                     {"reason", "tts_unavailable"}})) == 1);
+  CHECK(counter(*conn, "tts_success") == 1);
+  int fallbacks = 0;
+  for (const auto& e : events(*conn)) {
+    if (e.type != "tts-fallback") continue;
+    ++fallbacks;
+    CHECK(e.data["video_id"] == "yt:fall0000001");
+    CHECK(e.data["variant"] == "audio");
+    CHECK(e.data["revision"] == 1);
+    CHECK(e.data["from"] == planned.engine);
+    CHECK(e.data["to"] == "espeak");
+    CHECK(e.data["reason"] == "tts_unavailable");
+  }
+  CHECK(fallbacks == 1);
+  {
+    pqxx::read_transaction tx(*conn);
+    auto report = td::store::build_report(tx, "yt:fall0000001");
+    REQUIRE(report);
+    auto v = (*report)["summary"]["variants"][0];
+    auto with_stage = expected;
+    with_stage["stage"] = "tts";
+    CHECK(v["fallback"] == with_stage);
+    CHECK(v["audio_fallback"] == with_stage);
+  }
+}
+
+TEST_CASE("FallbackAuth: a 401 from the speech server falls back with reason tts_auth; espeak alone never does") {
+  td::test::TestDatabase db("ttsfall401");
+  auto conn = td::test::migrated_connection(db.url());
+  td::tts::test::MockSpeechServer server([](int, const httplib::Request&, httplib::Response& res) {
+    res.status = 401;
+    res.set_content(R"({"error": {"message": "Incorrect API key"}})", "application/json");
+  });
+  ::setenv("TTS_ENGINE", "openai", 1);
+  ::setenv("TTS_BASE_URL", server.base_url().c_str(), 1);
+  ::setenv("TTS_FALLBACK", "espeak", 1);
+  std::shared_ptr<td::tts::TtsEngine> engine = td::tts::make_engine_from_env();
+  for (const char* v : {"TTS_ENGINE", "TTS_BASE_URL", "TTS_FALLBACK"}) ::unsetenv(v);
+  auto planned = engine->plan({"en"});
+
+  seed_video(*conn, "yt:fall0000002", {"audio"});
+  seed_summary(*conn, "yt:fall0000002", "audio", kEnglishScript);
+  {
+    // Wrapped, as the counting engine does: the stage still learns of the fallback.
+    auto counting = std::make_shared<CountingEngine>(std::make_unique<ForwardingEngine>(engine));
+    RunningStage stage(db.url(), counting, postgres_store());
+    REQUIRE(wait_finished(*conn, enqueue_tts(*conn, {"yt:fall0000002", "audio", 1, false, std::nullopt})) == "done");
+  }
+  auto rows = audio_rows(*conn, "yt:fall0000002");
+  REQUIRE(rows.size() == 1);
+  REQUIRE(rows[0].fallback);
+  CHECK((*rows[0].fallback)["reason"] == "tts_auth");
+  CHECK(counter(*conn, td::metrics::labelled_name(
+                           "tts_fallbacks", {{"from", planned.engine}, {"to", "espeak"}, {"reason", "tts_auth"}})) == 1);
+
+  // espeak speaking as the planned engine is no fallback.
+  seed_video(*conn, "yt:fall0000003", {"audio"});
+  seed_summary(*conn, "yt:fall0000003", "audio", kEnglishScript);
+  {
+    RunningStage stage(db.url(), espeak_engine(), postgres_store());
+    REQUIRE(wait_finished(*conn, enqueue_tts(*conn, {"yt:fall0000003", "audio", 1, false, std::nullopt})) == "done");
+  }
+  auto plain = audio_rows(*conn, "yt:fall0000003");
+  REQUIRE(plain.size() == 1);
+  CHECK_FALSE(plain[0].fallback);
+  int fallbacks = 0;
+  for (const auto& e : events(*conn)) fallbacks += e.type == "tts-fallback";
+  CHECK(fallbacks == 1);
 }
 
 TEST_CASE("Reprocess: the last audio of a reprocess completes it with reprocess-complete") {
