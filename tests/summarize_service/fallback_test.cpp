@@ -22,22 +22,6 @@ namespace sz = td::summarize;
 
 namespace {
 
-td::summarize_stage::Config openai_first(const MockLlm& mock) {
-  sz::OpenAiConfig oc;
-  oc.base_url = mock.base_url();
-  oc.api_key = "wrong-key";
-  oc.model = "mock-model";
-  oc.timeout = 2s;
-  oc.max_attempts = 2;
-  oc.backoff = td::Backoff{10ms, 20ms, 0.0};
-  td::summarize_stage::Config cfg;
-  cfg.make_chain = [oc] {
-    auto openai = std::make_shared<sz::OpenAiSummarizer>(oc, [](std::chrono::milliseconds) {});
-    return sz::GuardrailChain({openai, std::make_shared<sz::ExtractiveSummarizer>()});
-  };
-  return cfg;
-}
-
 const std::string kAuthFallbacks = td::metrics::labelled_name(
     "summary_fallbacks", {{"from", "openai"}, {"to", "extractive"}, {"reason", "llm_auth"}});
 
@@ -55,7 +39,7 @@ TEST_CASE("FallbackAuth: a 401 from the provider stores extractive with one summ
   auto a = enqueue(*c, vid, "comprehensive");
   auto b = enqueue(*c, vid, "audio");
   {
-    Running r(db.url(), openai_first(mock));
+    Running r(db.url(), openai_then_extractive(mock, "wrong-key"));
     REQUIRE(wait_idle(*c));
   }
   REQUIRE_MESSAGE(job_status(*c, a) == "done", job_error(*c, a));
@@ -113,7 +97,7 @@ TEST_CASE("FallbackNone: the first summarizer's accepted answer emits no summary
   add_video(*c, {vid, {"comprehensive"}, 12});
   auto id = enqueue(*c, vid, "comprehensive");
   {
-    Running r(db.url(), openai_first(mock));
+    Running r(db.url(), openai_then_extractive(mock, "wrong-key"));
     REQUIRE(wait_idle(*c));
   }
   REQUIRE_MESSAGE(job_status(*c, id) == "done", job_error(*c, id));

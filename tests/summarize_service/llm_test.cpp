@@ -15,21 +15,6 @@ namespace sz = td::summarize;
 
 namespace {
 
-td::summarize_stage::Config openai_then_extractive(const MockLlm& mock) {
-  sz::OpenAiConfig oc;
-  oc.base_url = mock.base_url();
-  oc.model = "mock-model";
-  oc.timeout = 2s;
-  oc.max_attempts = 2;
-  oc.backoff = td::Backoff{10ms, 20ms, 0.0};
-  td::summarize_stage::Config cfg;
-  cfg.make_chain = [oc] {
-    auto openai = std::make_shared<sz::OpenAiSummarizer>(oc, [](std::chrono::milliseconds) {});
-    return sz::GuardrailChain({openai, std::make_shared<sz::ExtractiveSummarizer>()});
-  };
-  return cfg;
-}
-
 td::store::Summary run_one(const std::string& prefix, const std::string& vid, const MockLlm& mock) {
   td::test::TestDatabase db(prefix);
   auto c = td::test::migrated_connection(db.url());

@@ -12,6 +12,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "summarize/chain.h"
+#include "summarize/extractive.h"
+#include "summarize/openai.h"
+#include "summarize/stage.h"
+
 namespace td::summarize_test {
 
 class MockLlm {
@@ -54,5 +59,24 @@ class MockLlm {
   int port_ = 0;
   std::atomic<int> requests_{0};
 };
+
+// The stage's chain with the mock first and the extractive last resort
+// behind it, as SUMMARIZER=openai,extractive builds it; fast retries.
+inline td::summarize_stage::Config openai_then_extractive(const MockLlm& mock, const std::string& api_key = "") {
+  using namespace std::chrono_literals;
+  td::summarize::OpenAiConfig oc;
+  oc.base_url = mock.base_url();
+  oc.api_key = api_key;
+  oc.model = "mock-model";
+  oc.timeout = 2s;
+  oc.max_attempts = 2;
+  oc.backoff = td::Backoff{10ms, 20ms, 0.0};
+  td::summarize_stage::Config cfg;
+  cfg.make_chain = [oc] {
+    auto openai = std::make_shared<td::summarize::OpenAiSummarizer>(oc, [](std::chrono::milliseconds) {});
+    return td::summarize::GuardrailChain({openai, std::make_shared<td::summarize::ExtractiveSummarizer>()});
+  };
+  return cfg;
+}
 
 }  // namespace td::summarize_test
