@@ -26,6 +26,8 @@
 #include "summarize/text.h"
 #include "variants/variants.h"
 
+#include "mock_llm_server.h"
+
 using namespace td::summarize;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
@@ -37,41 +39,17 @@ struct SentPrompt {
   std::string system, user;
 };
 
-// Keeps the messages of every chat request and answers each with one fixed
-// sentence: only what was sent matters here.
-class PromptCatcher {
- public:
+// Answers every chat request with one fixed sentence: only what was sent matters here.
+struct PromptCatcher {
+  testing::MockLlm mock;
   PromptCatcher() {
-    server_.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
-      auto body = json::parse(req.body);
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        last_ = {body["messages"][0]["content"].get<std::string>(), body["messages"][1]["content"].get<std::string>()};
-      }
-      json reply = {{"model", "mock"},
-                    {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", "A summary."}}}}}}};
-      res.set_content(reply.dump(), "application/json");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 200 && !server_.is_running(); ++i) std::this_thread::sleep_for(5ms);
-  }
-  ~PromptCatcher() {
-    server_.stop();
-    thread_.join();
+    mock.on([](const testing::Request&, int, httplib::Response& res) { testing::answer(res, "A summary."); });
   }
   SentPrompt last() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return last_;
+    auto r = mock.requests().back();
+    return {r.system, r.user};
   }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
-  std::mutex mu_;
-  SentPrompt last_;
+  std::string base_url() const { return mock.base_url(); }
 };
 
 // Long enough that no band's range is relaxed for a short source, and free of
