@@ -69,6 +69,12 @@ const Set kLeading = {"and", "so", "but", "or", "then", "okay", "ok", "well", "n
                       "basically", "actually", "anyway", "alright", "y", "pero", "entonces", "pues", "bueno",
                       "et", "mais", "donc", "alors", "bon", "ben"};
 
+// Subjects that open an independent clause: "..., we can not dedicate".
+const Set kSubjects = {
+    "i", "we", "you", "he", "she", "it", "they", "this", "there", "these", "those", "one", "nobody", "everyone",
+    "je", "j", "nous", "vous", "il", "elle", "ils", "elles", "on", "c'est", "ce", "yo", "nosotros", "vosotros",
+    "él", "ella", "ellos", "ellas", "usted", "ustedes", "esto", "eso"};
+
 }  // namespace
 
 bool never_ends(const std::string& key) { return kNoEnd.count(key) > 0; }
@@ -77,5 +83,25 @@ bool opens_sentence(const std::string& key) { return kOpeners.count(key) > 0; }
 bool opens_clause(const std::string& key) { return kMarkers.count(key) > 0; }
 bool subordinates(const std::string& key) { return kSubordinators.count(key) > 0; }
 bool droppable_lead(const std::string& key) { return kLeading.count(key) > 0; }
+
+bool subject(const std::string& key) { return kSubjects.count(key) > 0; }
+
+bool coordinates(const std::string& k) {
+  return k == "and" || k == "or" || k == "nor" || k == "et" || k == "ou" || k == "y" || k == "e" || k == "o" ||
+         k == "u" || k == "ni";
+}
+
+bool verb_sign(const std::string& key, const std::string& language) {
+  static const std::unordered_set<std::string> en = {
+      "is", "are", "was", "were", "be", "been", "am", "has", "have", "had", "do", "does", "did", "can",
+      "could", "will", "would", "shall", "should", "may", "might", "must", "to", "i'm", "we're", "it's",
+      "we've", "they're", "you're"};
+  static const std::unordered_set<std::string> fr = {"est", "sont", "était", "étaient", "sera", "seront", "fut",
+                                                     "a", "ont", "avait", "doit", "peut", "faut", "c'est"};
+  static const std::unordered_set<std::string> es = {"es", "son", "era", "eran", "fue", "será", "ha", "han",
+                                                     "había", "puede", "debe", "está", "están", "hay"};
+  const auto& set = language == "fr" ? fr : language == "es" ? es : en;
+  return set.count(key) > 0;
+}
 
 }  // namespace td::summarize::lexicon

@@ -22,6 +22,16 @@ bool opens_clause(const std::string& key);
 // with one ("that we here highly resolve ...", "which they ...") is not a
 // statement on its own.
 bool subordinates(const std::string& key);
+// Subjects that open an independent clause: "..., we can not dedicate".
+bool subject(const std::string& key);
+// Coordinating conjunctions of lists: "and", "or", "et", "y".
+bool coordinates(const std::string& key);
+// Words that show a clause has its verb: copulas, auxiliaries, modals and
+// the infinitive marker ("is", "can", "to"; "est", "peut"; "es", "puede").
+// Without a part-of-speech tagger this is how a piece is known to be a
+// statement ("We are engaged in a great civil war") rather than a noun
+// phrase ("The brave men, living and dead").
+bool verb_sign(const std::string& key, const std::string& language);
 // Leading words a unit may drop ("And so the cost fell." -> "The cost fell.").
 bool droppable_lead(const std::string& key);
 

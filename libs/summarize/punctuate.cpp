@@ -126,7 +126,7 @@ class Restorer {
   double sentence_threshold(size_t i) const {
     const std::string& next = keys_[i + 1];
     if (lexicon::subordinates(next)) return kHugePause;
-    if (coordinator(next)) return kListPause;
+    if (lexicon::coordinates(next)) return kListPause;
     return kSentencePause;
   }
 
@@ -136,10 +136,6 @@ class Restorer {
     return lexicon::subordinates(keys_[i + 1]) ? 2 * kClausePause : kClausePause;
   }
 
-  static bool coordinator(const std::string& k) {
-    return k == "and" || k == "or" || k == "nor" || k == "et" || k == "ou" || k == "y" || k == "e" || k == "o" ||
-           k == "u" || k == "ni";
-  }
 
   void mark_pauses() {
     size_t start = 0, last_comma = 0;

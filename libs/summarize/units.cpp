@@ -22,11 +22,6 @@ const std::unordered_set<std::string> kTagWords = {"music", "applause", "laughte
                                                    "risas", "silence", "noise", "foreign"};
 const std::unordered_set<std::string> kAbbrev = {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "vs.", "e.g.",
                                                  "i.e.", "approx.", "no.", "fig.", "m.", "mme.", "sr.", "sra."};
-// Subjects that open an independent clause: "..., we can not dedicate".
-const std::unordered_set<std::string> kSubjects = {
-    "i", "we", "you", "he", "she", "it", "they", "this", "there", "these", "those", "one", "nobody", "everyone",
-    "je", "j", "nous", "vous", "il", "elle", "ils", "elles", "on", "c'est", "ce", "yo", "nosotros", "vosotros",
-    "él", "ella", "ellos", "ellas", "usted", "ustedes", "esto", "eso"};
 const char* const kDashes[] = {"\xE2\x80\x94", "\xE2\x80\x93"};  // — –
 
 std::string key_of(const std::string& token) { return lower(strip_punct(token)); }
@@ -211,7 +206,7 @@ bool independent(const std::vector<Word>& w, size_t b, size_t e) {
   }
   if (e - i < 4) return false;
   std::string k = key_of(w[i].text);
-  if (kSubjects.count(k)) return true;
+  if (lexicon::subject(k)) return true;
   if (!coordinated) return false;
   if (lexicon::subordinates(k) || lexicon::never_starts(k) || lexicon::never_ends(k)) return false;
   // Participles open dependent phrases: "testing whether", "conceived in".
@@ -222,18 +217,6 @@ bool independent(const std::vector<Word>& w, size_t b, size_t e) {
   return !(ends("ing") || ends("ed"));
 }
 
-bool verb_sign(const std::string& key, const std::string& language) {
-  static const std::unordered_set<std::string> en = {
-      "is", "are", "was", "were", "be", "been", "am", "has", "have", "had", "do", "does", "did", "can",
-      "could", "will", "would", "shall", "should", "may", "might", "must", "to", "i'm", "we're", "it's",
-      "we've", "they're", "you're"};
-  static const std::unordered_set<std::string> fr = {"est", "sont", "était", "étaient", "sera", "seront", "fut",
-                                                     "a", "ont", "avait", "doit", "peut", "faut", "c'est"};
-  static const std::unordered_set<std::string> es = {"es", "son", "era", "eran", "fue", "será", "ha", "han",
-                                                     "había", "puede", "debe", "está", "están", "hay"};
-  const auto& set = language == "fr" ? fr : language == "es" ? es : en;
-  return set.count(key) > 0;
-}
 
 Unit make_unit(const CleanTranscript& t, size_t b, size_t e, bool whole) {
   std::vector<std::string> tokens;
@@ -249,7 +232,7 @@ Unit make_unit(const CleanTranscript& t, size_t b, size_t e, bool whole) {
   u.last = e;
   for (size_t i = b; i < e && !u.has_verb; ++i) {
     std::string k = key_of(t.words[i].text);
-    u.has_verb = verb_sign(k, t.language) ||
+    u.has_verb = lexicon::verb_sign(k, t.language) ||
                  (t.language == "en" && k.size() > 4 && k.compare(k.size() - 2, 2, "ed") == 0);
   }
   return u;
@@ -266,11 +249,6 @@ bool opens_subordinate(const std::vector<Word>& w, size_t b, size_t e) {
   while (i < e && i < b + 2 && lexicon::droppable_lead(key_of(w[i].text))) ++i;
   return i < e && lexicon::subordinates(key_of(w[i].text));
 }
-
-// Words that show a clause has its verb: copulas, auxiliaries, modals and
-// the infinitive marker. Without a part-of-speech tagger this is how a
-// prefix is known to be a statement ("We are engaged in a great civil
-// war") rather than a noun phrase ("The brave men, living and dead").
 
 // What may follow a statement at a comma and lean on it: a participle or
 // a subordinating word ("..., testing whether", "..., that all men").
@@ -297,7 +275,7 @@ size_t statement_prefix(const std::vector<Word>& w, size_t b, size_t e, int max_
   size_t best = 0;
   bool verb = false;
   for (size_t k = b + 1; k < e && k - b <= static_cast<size_t>(max_words); ++k) {
-    verb = verb || verb_sign(key_of(w[k - 1].text), language);
+    verb = verb || lexicon::verb_sign(key_of(w[k - 1].text), language);
     if (k - b < static_cast<size_t>(min_words) || !verb || !ends_clause(w[k - 1].text)) continue;
     if (lexicon::never_ends(key_of(w[k - 1].text)) || !leans_back(key_of(w[k].text))) continue;
     best = k;
