@@ -1,6 +1,5 @@
 #include "store/audio.h"
 
-#include <openssl/evp.h>
 
 #include "db/sql.h"
 #include "store/statements.h"
@@ -75,19 +74,6 @@ std::optional<AudioRecord> one(const pqxx::result& rows) {
 }  // namespace
 
 std::string AudioRecord::url_path() const { return "/api/audio/" + video_id + "/" + variant + ".mp3"; }
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
 
 // Inserts the row; `data` (postgres store) is sent as a bytea literal.
 AudioRecord insert_audio_row(pqxx::transaction_base& tx, AudioRecord rec, const std::optional<std::string>& data) {

@@ -105,6 +105,4 @@ std::vector<AudioRecord> current_audio_all(pqxx::transaction_base& tx, const std
 std::vector<std::string> audio_files_of_video(pqxx::transaction_base& tx, const std::string& video_id);
 bool audio_file_in_use(pqxx::transaction_base& tx, const std::string& path);
 
-std::string sha256_hex(const std::string& bytes);
-
 }  // namespace td::store

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "common/env.h"
+#include "common/hash.h"
 #include "store/audio.h"
 
 namespace td::store {
@@ -21,7 +22,7 @@ namespace {
 
 void fill_bytes(AudioRecord& rec, const std::string& mp3) {
   rec.bytes = static_cast<int64_t>(mp3.size());
-  rec.sha256 = sha256_hex(mp3);
+  rec.sha256 = td::sha256_hex(mp3);
 }
 
 void write_fully(int fd, const std::string& data, const std::string& path) {

@@ -15,7 +15,7 @@ void prepare(pqxx::connection_base& conn) {
       {kSummaryStatements, kSummaryStatementCount},     {kAudioStatements, kAudioStatementCount},
       {kReprocessStatements, kReprocessStatementCount}, {kPauseStatements, kPauseStatementCount},
       {kMetadataCacheStatements, kMetadataCacheStatementCount}, {kToolVersionStatements, kToolVersionStatementCount},
-      {kAudioDirStatements, kAudioDirStatementCount},
+      {kAudioDirStatements, kAudioDirStatementCount},         {kChunkNotesStatements, kChunkNotesStatementCount},
   };
   for (const auto& [statements, count] : groups)
     for (size_t i = 0; i < count; ++i) conn.prepare(statements[i].name, statements[i].sql);

@@ -18,10 +18,10 @@ struct Statement {
 // Declared extern here so those const definitions have external linkage.
 extern const Statement kVideoStatements[], kTranscriptStatements[], kSummaryStatements[], kAudioStatements[],
     kReprocessStatements[], kPauseStatements[], kMetadataCacheStatements[],
-    kToolVersionStatements[], kAudioDirStatements[];
+    kToolVersionStatements[], kAudioDirStatements[], kChunkNotesStatements[];
 extern const size_t kVideoStatementCount, kTranscriptStatementCount, kSummaryStatementCount, kAudioStatementCount,
     kReprocessStatementCount, kPauseStatementCount, kMetadataCacheStatementCount,
-    kToolVersionStatementCount, kAudioDirStatementCount;
+    kToolVersionStatementCount, kAudioDirStatementCount, kChunkNotesStatementCount;
 
 // Registers every statement of libs/store (and of the queue, events and
 // metrics libraries it builds on) on `conn`.

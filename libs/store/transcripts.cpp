@@ -1,6 +1,7 @@
 #include "store/transcripts.h"
 
 #include "db/sql.h"
+#include "store/chunk_notes.h"
 #include "store/statements.h"
 
 namespace td::store {
@@ -32,6 +33,7 @@ int count_words(const std::string& text) {
 }
 
 void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t) {
+  forget_stale_chunk_notes(tx, t.video_id, t.text);
   tx.exec_prepared("td_transcript_upsert", t.video_id, db::nullable(t.language), t.source, t.text, t.segments.dump(),
                    t.word_count ? t.word_count : count_words(t.text));
 }

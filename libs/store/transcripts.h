@@ -20,6 +20,7 @@ struct TranscriptRow {
   int word_count = 0;
 };
 
+// A text that differs from the stored one drops the video's chunk notes.
 void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t);
 // An ingest that reused the stored transcript marks it as stored now (the
 // newest-ingest time of GET /api/metrics moves as it did when every ingest

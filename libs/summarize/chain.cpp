@@ -147,6 +147,12 @@ ChainResult GuardrailChain::run(const SummaryInput& raw_input, const Variant& va
       entry["model"] = out.model;
       entry["prompt_version"] = out.prompt_version;
       if (!out.translated_by.empty()) entry["translated_by"] = out.translated_by;
+      if (out.usage.requests > 0 || out.usage.notes_reused > 0)
+        entry["llm"] = {{"requests", out.usage.requests},
+                        {"prompt_tokens", out.usage.prompt_tokens},
+                        {"completion_tokens", out.usage.completion_tokens},
+                        {"notes_made", out.usage.notes_made},
+                        {"notes_reused", out.usage.notes_reused}};
       if (failures.empty()) {
         entry["ok"] = true;
         record["attempts"].push_back(entry);

@@ -12,7 +12,8 @@
 // sentence_length: the source has no more material of that kind), that
 // output is kept, flagged "below_spec", with the failed checks under
 // accepted.below_spec in the record.
-// Every attempt (summarizer, strict flag, failed checks or error, time) goes
+// Every attempt (summarizer, strict flag, failed checks or error, time, and
+// for an LLM answer its requests, tokens and chunk notes made or reused) goes
 // into the guardrail record stored with the accepted output.
 //
 // Failure: when no summarizer produced an acceptable output, run() throws

@@ -12,6 +12,7 @@
 #include "common/env.h"
 #include "common/errors.h"
 #include "common/http_client.h"
+#include "summarize/notes.h"
 #include "summarize/prompts.h"
 #include "summarize/qa.h"
 #include "summarize/spec.h"
@@ -137,7 +138,7 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
   if (!config_.api_key.empty()) req.headers["Authorization"] = "Bearer " + config_.api_key;
 
   for (int attempt = 1;; ++attempt) {
-    ++requests_;
+    ++usage_.requests;
     auto resp = td::http::send(req);
     if (resp.status >= 200 && resp.status < 300) {
       nlohmann::json j = nlohmann::json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
@@ -152,6 +153,13 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
         content = c.is_null() ? std::string() : c.get<std::string>();
         if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
           finish = choice["finish_reason"].get<std::string>();
+        if (j.contains("usage") && j["usage"].is_object()) {
+          const auto& u = j["usage"];
+          if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer())
+            usage_.prompt_tokens += u["prompt_tokens"].get<int>();
+          if (u.contains("completion_tokens") && u["completion_tokens"].is_number_integer())
+            usage_.completion_tokens += u["completion_tokens"].get<int>();
+        }
       } catch (const nlohmann::json::exception&) {
         throw td::TransientError("llm_malformed",
                                  "LLM response has no choices[0].message.content string: " + snippet);
@@ -202,28 +210,46 @@ int OpenAiSummarizer::budget(int max_words, const std::string& language) const {
   return max_tokens_for(max_words, language);
 }
 
-std::string OpenAiSummarizer::notes_for(const std::string& transcript, const std::string& title,
-                                        const std::string& language) {
+std::string OpenAiSummarizer::notes_for(const SummaryInput& input, const std::string& transcript) {
   auto tpl = load_prompt(dir_, "chunk-notes");
   size_t max_chars = static_cast<size_t>(config_.chunk_tokens * kCharsPerToken);
+  // The transcript's own language, not the variant's: one set of notes
+  // serves comprehensive and audio-fr alike (the variant prompt translates).
+  std::string language = input.transcript_language.empty() ? "the same as the transcript" : input.transcript_language;
+  int max_words = std::max(120, static_cast<int>(max_chars / kCharsPerToken / 3));
+  int tokens = budget(max_words, input.transcript_language);
   std::string text = transcript;
   // Map, then reduce the notes again while they still exceed the budget
   // (three levels cover far more than any video).
   for (int level = 0; level < 3 && text.size() > max_chars; ++level) {
     auto chunks = chunk_text(text, max_chars);
     std::string notes;
-    int max_words = std::max(120, static_cast<int>(max_chars / kCharsPerToken / 3));
     for (size_t i = 0; i < chunks.size(); ++i) {
       std::map<std::string, std::string> values = {{"part", std::to_string(i + 1)},
                                                    {"parts", std::to_string(chunks.size())},
-                                                   {"title", title},
+                                                   {"title", input.title},
                                                    {"language", language},
                                                    {"max_words", std::to_string(max_words)},
                                                    {"transcript_label", level == 0 ? "Transcript" : "Notes on the transcript"},
                                                    {"transcript", chunks[i]}};
-      append_sep(notes, "\n\n",
-                 clean_model_text(complete(fill_placeholders(tpl.system, values), fill_placeholders(tpl.user, values),
-                                           budget(max_words, language))));
+      std::string system = fill_placeholders(tpl.system, values), user = fill_placeholders(tpl.user, values);
+      NotesRequest request{notes_key(config_.model, system, user, tokens), level, static_cast<int>(i + 1),
+                           static_cast<int>(chunks.size()), tpl.version};
+      bool made = false;
+      auto make = [&] {
+        made = true;
+        Notes n{strip_wrappers(clean_model_text(complete(system, user, tokens))).text, ""};
+        n.model = answering_model();
+        // Kept notes are read by every later variant: an empty answer must
+        // not become the video's notes for good.
+        if (n.text.empty())
+          throw td::TransientError("llm_empty", "LLM answered chunk " + std::to_string(i + 1) + " of " +
+                                                    std::to_string(chunks.size()) + " with empty notes");
+        return n;
+      };
+      Notes n = input.notes_store ? input.notes_store->notes(request, make) : make();
+      ++(made ? usage_.notes_made : usage_.notes_reused);
+      append_sep(notes, "\n\n", n.text);
     }
     text = notes;
   }
@@ -239,10 +265,11 @@ SummaryOutput OpenAiSummarizer::summarize(const SummaryInput& input, const Varia
   auto target = target_for(spec, variant, duration, count_words(transcript));
   auto rule = level_rule(spec, variant);
 
+  Usage before = usage_;
   std::string version = tpl.version;
   bool from_notes = false;  // the reduce step: what the model reads are notes, not the transcript
   if (transcript.size() > config_.chunk_tokens * kCharsPerToken) {
-    transcript = notes_for(transcript, input.title, language.empty() ? "en" : language);
+    transcript = notes_for(input, transcript);
     version += "+chunk-notes";
     from_notes = true;
   }
@@ -285,8 +312,11 @@ SummaryOutput OpenAiSummarizer::summarize(const SummaryInput& input, const Varia
   out.text = unwrapped.text;
   out.language = language;
   out.provider = "openai";
-  out.model = last_model_.empty() ? config_.model : last_model_;
+  out.model = answering_model();
   out.prompt_version = version;
+  out.usage = {usage_.requests - before.requests, usage_.prompt_tokens - before.prompt_tokens,
+               usage_.completion_tokens - before.completion_tokens, usage_.notes_made - before.notes_made,
+               usage_.notes_reused - before.notes_reused};
   if (target.short_source) out.flags.push_back("short_source");
   return out;
 }

@@ -16,7 +16,10 @@
 //
 // Transcripts above chunk_tokens are map-reduced: each chunk becomes notes
 // (prompts/chunk-notes), and the variant prompt runs on the joined notes, so
-// a 3-hour video fits a small context window.
+// a 3-hour video fits a small context window. Notes are written in the
+// transcript's language whatever the variant, keyed by what they depend on
+// (notes.h), and kept in input.notes_store: every variant and reprocess of a
+// video reads the same notes, and only the reduce step runs per variant.
 #pragma once
 
 #include <chrono>
@@ -61,16 +64,20 @@ class OpenAiSummarizer final : public Summarizer {
   // content. max_tokens > 0 is sent as the answer's budget; finish_reason
   // "length" throws td::PermanentError ("truncated").
   std::string complete(const std::string& system, const std::string& user, int max_tokens = 0);
-  int requests_sent() const { return requests_; }
+  // Totals since construction (the benchmarks read them); each
+  // SummaryOutput carries its own call's share in usage.
+  int requests_sent() const { return usage_.requests; }
+  const Usage& usage() const { return usage_; }
 
  private:
   int budget(int max_words, const std::string& language) const;  // the max_tokens to send
-  std::string notes_for(const std::string& transcript, const std::string& title, const std::string& language);
+  std::string notes_for(const SummaryInput& input, const std::string& transcript);
+  std::string answering_model() const { return last_model_.empty() ? config_.model : last_model_; }
   OpenAiConfig config_;
   Sleeper sleep_;
   std::string dir_;
   std::string last_model_;
-  int requests_ = 0;
+  Usage usage_;
 };
 
 // Removes what models wrap answers in: <think> blocks and ``` fences.

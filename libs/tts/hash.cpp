@@ -1,29 +1,8 @@
 #include "tts/hash.h"
 
-#include <openssl/evp.h>
-
-#include <memory>
-#include <stdexcept>
+#include "common/hash.h"
 
 namespace td::tts {
-
-std::string sha256_hex(std::string_view bytes) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), digest, &n) != 1) {
-    throw std::runtime_error("OpenSSL SHA-256 failed");
-  }
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (unsigned int i = 0; i < n; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 0x0f];
-  }
-  return out;
-}
 
 std::string reuse_hash(std::string_view script, std::string_view engine, std::string_view voice, std::string_view rate) {
   std::string input = "tubedigest-tts-reuse-v1\n";
@@ -33,7 +12,7 @@ std::string reuse_hash(std::string_view script, std::string_view engine, std::st
     input += field;
     input += '\n';
   }
-  return sha256_hex(input);
+  return td::sha256_hex(input);
 }
 
 }  // namespace td::tts

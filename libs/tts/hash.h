@@ -1,4 +1,4 @@
-// Hashes stored with an MP3: its sha256, and the reuse hash that says
+// The reuse hash stored with an MP3 (its sha256 is td::sha256_hex, common/hash.h) that says
 // whether a stored MP3 was made from the same script by the same engine,
 // voice and rate (regenerate_audio=false reuses it when the hashes match).
 #pragma once
@@ -6,12 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "common/hash.h"
 #include "tts/engine.h"
 
 namespace td::tts {
-
-// Lower-case hex SHA-256 (OpenSSL EVP).
-std::string sha256_hex(std::string_view bytes);
 
 // sha256 over a length-prefixed encoding of the four fields, so no two
 // different tuples share an input ("ab"+"c" vs "a"+"bc").

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "files.h"
 #include "common/env.h"
+#include "common/hash.h"
 #include "db/connection.h"
 #include "store/audio.h"
 #include "store/statements.h"
@@ -66,7 +67,7 @@ int audio_command(const Args& args) {
     return 1;
   }
   std::string bytes = store::load_audio(tx, *rec, env::get_or("AUDIO_DIR", ""));
-  if (store::sha256_hex(bytes) != rec->sha256)
+  if (td::sha256_hex(bytes) != rec->sha256)
     throw std::runtime_error("audio " + rec->url_path() + " does not match its stored sha256 (file changed on disk?)");
   write_output(out, bytes);
   // With -o - the MP3 is on standard output: the summary goes to stderr.

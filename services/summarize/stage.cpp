@@ -18,6 +18,7 @@
 #include "store/transcripts.h"
 #include "store/videos.h"
 #include "summarize/stage_input.h"
+#include "summarize/stage_notes.h"
 #include "summarize/stage_sync.h"
 #include "summarize/text.h"
 #include "variants/variants.h"
@@ -72,6 +73,8 @@ void handle(const Config& cfg, worker::JobContext& ctx) {
 
   auto [video, transcript] = load(ctx.conn(), req.video_id);
   auto input = summary_input_from(video, transcript, cfg.summary_language);
+  PgNotesStore notes(ctx.conn(), req.video_id);  // a long transcript's chunk notes, shared by its variants
+  input.notes_store = &notes;
   auto chain = cfg.make_chain();
   // Throws TransientError / PermanentError("summary_failed"): the worker
   // records it and on_failure announces it.

@@ -9,7 +9,8 @@
 //      keeps attempt 1 and may announce twice; announcing is harmless);
 //   3. read the video and its transcript (missing: PermanentError "no_transcript");
 //   4. run the guardrail chain OUTSIDE any transaction: it may take minutes
-//      and must hold no row lock or snapshot meanwhile;
+//      and must hold no row lock or snapshot meanwhile; a long transcript's
+//      chunk notes are read from and kept in chunk_notes (stage_notes.h);
 //   5. ONE transaction: lock the video row, store the revision once per job
 //      (insert_summary_once), count, enqueue the tts job of an audio variant,
 //      decide report-synced (stage_sync.h) and the reprocess' completion,

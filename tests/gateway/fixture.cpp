@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include "common/hash.h"
 #include "store/audio.h"
 #include "store/summaries.h"
 #include "store/transcripts.h"
@@ -65,7 +66,7 @@ void seed_report(pqxx::connection& c, const std::string& video_id, const std::ve
       a.video_id = video_id;
       a.variant = name;
       a.summary_revision = stored.revision;
-      a.script_hash = store::sha256_hex(name + video_id);
+      a.script_hash = td::sha256_hex(name + video_id);
       a.engine = "espeak";
       a.duration_s = 1.5;
       store::PostgresAudioStore().put(tx, a, mp3);

@@ -1,6 +1,7 @@
 // POST /api/reprocess, audio serving, and the metrics endpoints.
 #include <doctest/doctest.h>
 
+#include "common/hash.h"
 #include "events/outbox.h"
 #include "fixture.h"
 #include "metrics/metrics.h"
@@ -102,7 +103,7 @@ TEST_CASE("audio: Content-Length, ETag/304, Range 206/416, HEAD, unknown variant
   CHECK(full->get_header_value("Accept-Ranges") == "bytes");
   CHECK(full->body == mp3);
   auto etag = full->get_header_value("ETag");
-  CHECK(etag == "\"" + store::sha256_hex(mp3) + "\"");
+  CHECK(etag == "\"" + td::sha256_hex(mp3) + "\"");
 
   auto cached = c.Get(url, {{"If-None-Match", etag}});
   CHECK(cached->status == 304);

@@ -80,11 +80,14 @@ class MockLlm {
   std::string auth_;
 };
 
+// The answer a provider sends, with a "usage" object as OpenAI, Ollama and
+// llama.cpp do (tokens counted as ~4 characters each).
 inline std::string chat(const std::string& content, const std::string& finish = "stop") {
   return json{{"id", "x"},
               {"model", "mock-model-1"},
               {"choices",
-               {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", finish}}}}}
+               {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", finish}}}},
+              {"usage", {{"prompt_tokens", 1000}, {"completion_tokens", content.size() / 4 + 1}}}}
       .dump();
 }
 

@@ -20,6 +20,7 @@
 #include "common/errors.h"
 #include "summarize/chain.h"
 #include "summarize/extractive.h"
+#include "summarize/notes.h"
 #include "summarize/openai.h"
 #include "summarize/qa.h"
 #include "summarize/text.h"
@@ -348,6 +349,72 @@ TEST_CASE("openai: a long transcript is map-reduced within the chunk budget") {
   CHECK(out.prompt_version == "comprehensive.v2+chunk-notes");
   CHECK(reqs.back().user.find("Notes number 1:") != std::string::npos);
   CHECK(reqs.back().user.find("This is part") == std::string::npos);
+}
+
+TEST_CASE("openai: chunk notes are made once per transcript, in its language, and read by every variant") {
+  Fixture f;
+  f.input.transcript_language = "en";
+  f.mock.on([](const Request& r, int n, httplib::Response& res) {
+    if (r.user.find("This is part ") != std::string::npos)
+      answer(res, "Notes number " + std::to_string(n) + ": solar, storage and grids were discussed.");
+    else
+      answer(res, english_words(260));
+  });
+  auto c = f.config();
+  c.chunk_tokens = 1000;
+  auto llm = f.openai(c);
+  MemoryNotesStore store;
+  f.input.notes_store = &store;
+  auto chunk_requests = [&] {
+    int n = 0;
+    for (auto& r : f.mock.requests()) n += r.user.find("This is part ") != std::string::npos;
+    return n;
+  };
+
+  auto first = llm->summarize(f.input, td::parse_variant("comprehensive"), {});
+  int chunks = chunk_requests();
+  REQUIRE(chunks >= 2);
+  CHECK(store.size() == static_cast<size_t>(chunks));
+  CHECK(first.usage.notes_made == chunks);
+  CHECK(first.usage.notes_reused == 0);
+  CHECK(first.usage.requests == chunks + 1);
+  CHECK(first.usage.prompt_tokens == 1000 * (chunks + 1));
+  CHECK(first.usage.completion_tokens > 0);
+  // Written in the transcript's language, whatever the variant asks for.
+  for (auto& r : f.mock.requests())
+    if (r.user.find("This is part ") != std::string::npos) CHECK(r.user.find("English") != std::string::npos);
+
+  for (const char* v : {"bullet-points", "audio-fr:beginner", "comprehensive"}) {
+    CAPTURE(v);
+    auto out = llm->summarize(f.input, td::parse_variant(v), {});
+    CHECK(out.usage.notes_made == 0);
+    CHECK(out.usage.notes_reused == chunks);
+    CHECK(out.usage.requests == 1);  // the reduce step only
+  }
+  CHECK(chunk_requests() == chunks);
+  // The reduce step reads the kept notes.
+  CHECK(f.mock.requests().back().user.find("Notes number 1:") != std::string::npos);
+
+  // Another model asks again: its notes are its own.
+  auto other = c;
+  other.model = "another-model";
+  auto out = f.openai(other)->summarize(f.input, td::parse_variant("comprehensive"), {});
+  CHECK(out.usage.notes_made == chunks);
+  CHECK(chunk_requests() == 2 * chunks);
+}
+
+TEST_CASE("openai: empty chunk notes are a failed attempt and never kept") {
+  Fixture f;
+  f.input.transcript_language = "en";
+  f.mock.on([](const Request& r, int, httplib::Response& res) {
+    answer(res, r.user.find("This is part ") != std::string::npos ? "" : english_words(260));
+  });
+  auto c = f.config();
+  c.chunk_tokens = 1000;
+  MemoryNotesStore store;
+  f.input.notes_store = &store;
+  CHECK_THROWS_AS(f.openai(c)->summarize(f.input, td::parse_variant("comprehensive"), {}), td::TransientError);
+  CHECK(store.size() == 0);
 }
 
 TEST_CASE("chain: extractive is always the last resort, and total failure says why") {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "common/hash.h"
 #include "harness.h"
 #include "metrics/metrics.h"
 #include "store/report.h"
@@ -45,7 +46,7 @@ void check_playable(const std::string& mp3, const td::store::AudioRecord& rec) {
   CHECK(d.seconds() > 3.0);
   CHECK(std::abs(d.seconds() - rec.duration_s) < 0.08);
   CHECK(d.rms() > 300);
-  CHECK(td::store::sha256_hex(mp3) == rec.sha256);
+  CHECK(td::sha256_hex(mp3) == rec.sha256);
   CHECK(int64_t(mp3.size()) == rec.bytes);
 }
 
