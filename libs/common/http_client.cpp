@@ -248,9 +248,13 @@ Response send(const Request& request) {
   // the watchdog shuts the socket, and would be a cut body. (A response
   // complete just before the deadline, with the watchdog waking before it
   // heard, is kept.)
+  // A read that failed at or past the deadline is the deadline too: httplib's
+  // own read timeout (the same budget, started a little later) can fire
+  // before a busy machine wakes the watchdog.
   bool connect_ran_out = !result && result.error() == httplib::Error::ConnectionTimeout && bounded &&
                          connect_timeout >= request.timeout;
-  if ((expired && finished >= deadline) || connect_ran_out) {
+  bool failed_late = !result && bounded && finished >= deadline;
+  if ((expired && finished >= deadline) || connect_ran_out || failed_late) {
     out.failure = Failure::timeout;
     out.transport_error = "timed out after " + seconds_text(request.timeout) + " waiting for " + url.display;
     return out;
