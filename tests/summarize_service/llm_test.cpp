@@ -4,7 +4,12 @@
 
 #include "fixtures.h"
 #include "mock_llm.h"
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include "store/summaries.h"
+#include "store/transcripts.h"
 #include "support/helpers.h"
 #include "summarize/extractive.h"
 #include "summarize/openai.h"
@@ -125,4 +130,68 @@ TEST_CASE("LlmTruncated: an answer cut off at max_tokens falls back to extractiv
   CHECK(attempts[0]["reason"] == "truncated");
   CHECK(attempts[1]["summarizer"] == "extractive");
   CHECK(s.guardrail["accepted"]["summarizer"] == "extractive");
+}
+
+TEST_CASE("LlmNotesOnce: a long transcript's chunk notes are made once, shared by every variant, replica and reprocess") {
+  td::test::TestDatabase db("sum_llmnotes");
+  auto c = td::test::migrated_connection(db.url());
+  const std::string vid = "yt:nnnnnnnnnnn";
+  const std::vector<std::string> variants = {"comprehensive", "bullet-points", "key-insights", "audio"};
+  add_video(*c, {vid, variants, 60});  // ~9,000 words: several chunks at 4,500 tokens
+  std::mutex mu;
+  std::map<std::string, int> chunk_asks;  // chunk prompt -> times asked
+  MockLlm mock([&](const std::string& user, int n, httplib::Response& res) {
+    if (user.rfind("This is part ", 0) == 0) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ++chunk_asks[user];
+      }
+      std::this_thread::sleep_for(200ms);  // long enough for the other slots to want the same chunk
+      MockLlm::answer(res, "Notes " + std::to_string(n) + ": the speaker compared solar panels, batteries and grids.");
+    } else {
+      res.status = 500;  // the reduce answers do not matter here: extractive writes the text
+    }
+  });
+  auto chunk_requests = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    int total = 0;
+    for (auto& [prompt, times] : chunk_asks) total += times;
+    return std::pair<int, int>{total, static_cast<int>(chunk_asks.size())};
+  };
+  for (auto& v : variants) enqueue(*c, vid, v);
+  {
+    // Two replicas of two slots each: all four variants want the notes at once.
+    Running a(db.url(), openai_then_extractive(mock, "", 4500), 2);
+    Running b(db.url(), openai_then_extractive(mock, "", 4500), 2);
+    REQUIRE(wait_idle(*c));
+  }
+  auto [asked, distinct] = chunk_requests();
+  REQUIRE(distinct >= 2);
+  CHECK(asked == distinct);  // each chunk asked once, not once per variant
+  CHECK(count(*c, "SELECT count(*) FROM chunk_notes WHERE video_id = '" + vid + "'") == distinct);
+
+  // A reprocess of every variant reads the kept notes.
+  reprocess(*c, vid, variants, false);
+  {
+    Running r(db.url(), openai_then_extractive(mock, "", 4500), 2);
+    REQUIRE(wait_idle(*c));
+  }
+  CHECK(chunk_requests().first == distinct);
+
+  // A transcript with other text drops them; the same text keeps them.
+  {
+    pqxx::work tx(*c);
+    auto t = *td::store::get_transcript(tx, vid);
+    td::store::upsert_transcript(tx, t);
+    tx.commit();
+  }
+  CHECK(count(*c, "SELECT count(*) FROM chunk_notes WHERE video_id = '" + vid + "'") == distinct);
+  {
+    pqxx::work tx(*c);
+    auto t = *td::store::get_transcript(tx, vid);
+    t.text += " And one more sentence.";
+    td::store::upsert_transcript(tx, t);
+    tx.commit();
+  }
+  CHECK(count(*c, "SELECT count(*) FROM chunk_notes WHERE video_id = '" + vid + "'") == 0);
 }

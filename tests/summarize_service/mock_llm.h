@@ -62,7 +62,8 @@ class MockLlm {
 
 // The stage's chain with the mock first and the extractive last resort
 // behind it, as SUMMARIZER=openai,extractive builds it; fast retries.
-inline td::summarize_stage::Config openai_then_extractive(const MockLlm& mock, const std::string& api_key = "") {
+inline td::summarize_stage::Config openai_then_extractive(const MockLlm& mock, const std::string& api_key = "",
+                                                          int chunk_tokens = 6000) {
   using namespace std::chrono_literals;
   td::summarize::OpenAiConfig oc;
   oc.base_url = mock.base_url();
@@ -71,6 +72,7 @@ inline td::summarize_stage::Config openai_then_extractive(const MockLlm& mock, c
   oc.timeout = 2s;
   oc.max_attempts = 2;
   oc.backoff = td::Backoff{10ms, 20ms, 0.0};
+  oc.chunk_tokens = chunk_tokens;
   td::summarize_stage::Config cfg;
   cfg.make_chain = [oc] {
     auto openai = std::make_shared<td::summarize::OpenAiSummarizer>(oc, [](std::chrono::milliseconds) {});
