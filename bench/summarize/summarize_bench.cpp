@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--no-translate")) translate = false;
     else if (!std::strcmp(argv[i], "--auto-captions")) captions = true;
     else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--database-url") && i + 1 < argc) ++i;  // scripts/bench.sh passes it to all
     else {
       std::cerr << "usage: summarize_bench [--json] [--runs N] [--no-translate] [--auto-captions]\n";
       return 2;

@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--json")) json = true;
     else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--database-url") && i + 1 < argc) ++i;  // scripts/bench.sh passes it to all
     else {
       std::fprintf(stderr, "usage: %s [--runs N] [--json]\n", argv[0]);
       return 2;
