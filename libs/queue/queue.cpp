@@ -131,7 +131,7 @@ UPDATE jobs
        run_at = CASE WHEN $4::boolean OR attempts >= max_attempts THEN run_at
                      ELSE coalesce($6::timestamptz, now()) + $5 * interval '1 millisecond' END,
        finished_at = CASE WHEN $4::boolean OR attempts >= max_attempts THEN coalesce($6::timestamptz, now()) END,
-       last_error = $3, lease_expires_at = NULL
+       last_error = $3, reason = $7, lease_expires_at = NULL
  WHERE id = $1 AND status = 'running' AND lease_owner = $2
 RETURNING status, extract(epoch FROM run_at)::float8)SQL"},
 
@@ -162,7 +162,7 @@ UPDATE jobs j
        run_at = coalesce($1::timestamptz, now()),
        last_error = 'lease expired: worker ' || coalesce(j.lease_owner, '?') || ' stopped heartbeating during attempt '
                     || j.attempts,
-       lease_expires_at = NULL
+       reason = 'lease_expired', lease_expires_at = NULL
  WHERE j.id = ANY(ARRAY(SELECT id FROM expired))
 RETURNING j.id, j.kind, coalesce(j.lease_owner, ''), j.attempts, j.status = 'dead')SQL"},
 
@@ -204,11 +204,12 @@ SELECT kind, 0, 0, 0, count(*), 0 FROM jobs WHERE status = 'dead' GROUP BY kind)
 
     {"td_job_by_subject", R"SQL(
 SELECT id, kind, status, attempts, max_attempts, payload, last_error, extract(epoch FROM created_at)::float8,
-       extract(epoch FROM finished_at)::float8
+       extract(epoch FROM finished_at)::float8, reason
   FROM jobs WHERE subject = $1 ORDER BY id DESC LIMIT $2)SQL"},
 
     {"td_job_dead_list", R"SQL(
-SELECT id, kind, attempts, coalesce(last_error, ''), subject, extract(epoch FROM finished_at)::float8
+SELECT id, kind, attempts, coalesce(last_error, ''), subject, extract(epoch FROM finished_at)::float8,
+       coalesce(reason, '')
   FROM jobs WHERE status = 'dead' ORDER BY finished_at DESC LIMIT $1)SQL"},
 };
 
@@ -368,10 +369,11 @@ int Queue::complete(pqxx::transaction_base& tx, const std::vector<int64_t>& ids,
 }
 
 FailResult Queue::fail(pqxx::transaction_base& tx, const Job& job, const std::string& worker,
-                       const std::string& error, bool permanent) const {
+                       const std::string& error, bool permanent, const std::string& reason) const {
   auto now = this->now();
   auto delay = retry_backoff_.delay(job.attempt);
-  auto rows = tx.exec_prepared("td_job_fail", job.id, worker, error, permanent, delay.count(), db::nullable(now));
+  auto rows = tx.exec_prepared("td_job_fail", job.id, worker, error, permanent, delay.count(), db::nullable(now),
+                               reason.empty() ? nullptr : reason.c_str());
   FailResult r;
   if (rows.empty()) return r;
   if (rows[0][0].as<std::string>() == "dead") {
@@ -464,6 +466,7 @@ std::vector<JobSummary> Queue::jobs_for_subject(pqxx::transaction_base& tx, cons
                  r[5].as<std::string>(), std::nullopt, from_epoch(r[7].as<double>()), std::nullopt};
     if (!r[6].is_null()) j.last_error = r[6].as<std::string>();
     if (!r[8].is_null()) j.finished_at = from_epoch(r[8].as<double>());
+    if (!r[9].is_null()) j.reason = r[9].as<std::string>();
     out.push_back(std::move(j));
   }
   return out;
@@ -473,7 +476,7 @@ std::vector<DeadJob> Queue::dead_jobs(pqxx::transaction_base& tx, int limit) con
   std::vector<DeadJob> out;
   for (const auto& r : tx.exec_prepared("td_job_dead_list", limit)) {
     DeadJob d{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(), std::nullopt,
-              from_epoch(r[5].as<double>())};
+              from_epoch(r[5].as<double>()), r[6].as<std::string>()};
     if (!r[4].is_null()) d.subject = r[4].as<std::string>();
     out.push_back(std::move(d));
   }

@@ -105,6 +105,7 @@ struct DeadJob {
   std::string last_error;
   std::optional<std::string> subject{};
   Clock::time_point finished_at;
+  std::string reason{};  // the failure's code; "" when none was recorded
 };
 
 // A job as a report shows it.
@@ -118,6 +119,7 @@ struct JobSummary {
   std::optional<std::string> last_error;
   Clock::time_point created_at;
   std::optional<Clock::time_point> finished_at;
+  std::optional<std::string> reason{};  // the last failure's code
 };
 
 struct Retention {
@@ -162,9 +164,10 @@ class Queue {
   int complete(pqxx::transaction_base& tx, const std::vector<int64_t>& ids, const std::string& worker) const;
 
   // Records a failure. Retries with backoff while attempts remain, unless
-  // `permanent`; otherwise the job is dead. The error is kept as last_error.
+  // `permanent`; otherwise the job is dead. The error is kept as last_error,
+  // its code (e.g. "no_transcript"; empty: none) as reason.
   FailResult fail(pqxx::transaction_base& tx, const Job& job, const std::string& worker, const std::string& error,
-                  bool permanent) const;
+                  bool permanent, const std::string& reason = "") const;
 
   // Hands running jobs back to the queue without counting the attempt (a
   // worker shutting down before it could finish them).

@@ -21,21 +21,9 @@
 namespace td::summarize {
 
 FailureKind classify_failure(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const td::TransientError& e) {
-    return {false, e.reason(), e.what()};
-  } catch (const td::PermanentError& e) {
-    return {true, e.reason(), e.what()};
-  } catch (const std::bad_alloc& e) {
-    return {false, "out_of_memory", e.what()};
-  } catch (const std::system_error& e) {
-    return {false, "system_error", e.what()};
-  } catch (const std::exception& e) {
-    return {true, "internal_error", e.what()};
-  } catch (...) {
-    return {true, "internal_error", "unknown exception"};
-  }
+  // A bug (an exception no summarizer meant) would fail the same way again.
+  auto e = td::describe_error(error, {"internal_error", "unknown exception", true});
+  return {e.permanent, e.reason, e.message};
 }
 
 namespace {

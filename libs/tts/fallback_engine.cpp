@@ -12,23 +12,8 @@ namespace {
 
 thread_local std::optional<FallbackUsed> last_fallback;
 
-struct Failure {
-  bool permanent = false;
-  std::string reason;
-  std::string message;
-};
-
-Failure describe(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const td::PermanentError& p) {
-    return {true, p.reason(), p.what()};
-  } catch (const td::TransientError& t) {
-    return {false, t.reason(), t.what()};
-  } catch (const std::exception& x) {
-    return {false, "tts_failed", x.what()};
-  }
-}
+// Any exception an engine did not mean is worth another try.
+td::ErrorInfo describe(std::exception_ptr e) { return td::describe_error(e, {"tts_failed", "", false}); }
 
 }  // namespace
 
@@ -46,7 +31,7 @@ std::optional<FallbackUsed> take_fallback() {
 SpeechPlan FallbackEngine::plan(const SpeechRequest& request) const { return primary_->plan(request); }
 
 Mp3Audio FallbackEngine::synthesize(const std::string& script, const SpeechRequest& request) {
-  Failure first;
+  td::ErrorInfo first;
   try {
     return primary_->synthesize(script, request);
   } catch (const td::PermanentError& e) {
@@ -67,7 +52,7 @@ Mp3Audio FallbackEngine::synthesize(const std::string& script, const SpeechReque
     last_fallback = FallbackUsed{from, audio.engine, first.reason};
     return audio;
   } catch (const std::exception&) {
-    Failure second = describe(std::current_exception());
+    td::ErrorInfo second = describe(std::current_exception());
     std::string message = "primary: " + first.message + "; fallback: " + second.message;
     if (first.permanent && second.permanent) throw td::PermanentError(second.reason, message);
     throw td::TransientError(first.permanent ? second.reason : first.reason, message);

@@ -31,13 +31,25 @@ std::string default_worker_id(const std::string& prefix) {
 }
 
 JobContext::JobContext(const queue::Job& job, const nlohmann::json& payload, pqxx::connection& conn,
-                       const queue::Queue& queue, const std::string& worker_id, const std::atomic<bool>& stopping)
-    : job_(job), payload_(payload), conn_(conn), queue_(queue), worker_id_(worker_id), stopping_(stopping) {}
+                       const queue::Queue& queue, const std::string& worker_id, const std::atomic<bool>& stopping,
+                       const std::string& stage, double queue_wait_s)
+    : job_(job),
+      payload_(payload),
+      conn_(conn),
+      queue_(queue),
+      worker_id_(worker_id),
+      stopping_(stopping),
+      stage_(stage),
+      queue_wait_s_(queue_wait_s) {}
 
-void JobContext::complete_in(pqxx::transaction_base& tx) {
+void JobContext::complete_in(pqxx::transaction_base& tx, Outcome outcome) {
   if (queue_.complete(tx, {job_.id}, worker_id_) != 1)
     throw LeaseLost("job " + std::to_string(job_.id) + " is no longer held by " + worker_id_ +
                     " (lease expired or job cancelled); its results were not stored");
+  if (!stage_.empty() && outcome == Outcome::stored) {
+    metrics::increment(tx, stage_ + "_success");
+    metrics::observe(tx, "queue_wait_seconds", queue_wait_s_);
+  }
   completed_ = true;
 }
 
@@ -49,13 +61,13 @@ struct Finished {
   std::string kind;
   int attempt;
   double seconds;
+  double queue_wait_s;
 };
 
 // A failure that could not be recorded because the connection was lost.
 struct OwedFailure {
   queue::Job job;
-  std::string error;
-  bool permanent;
+  Failure failure;
 };
 
 std::string one_line(std::string s) {
@@ -66,11 +78,19 @@ std::string one_line(std::string s) {
   return s;
 }
 
-// "reason: message", unless the reason is the generic one or already leads.
-std::string with_reason(const std::string& reason, const char* generic, const std::string& message) {
-  std::string msg = one_line(message);
-  if (reason.empty() || reason == generic || msg.rfind(reason, 0) == 0) return msg;
-  return reason + ": " + msg;
+// What a handler's exception (the current one) says, as the job records it.
+Failure failure_of(std::exception_ptr e, const queue::Job& job) {
+  auto info = describe_error(e, {"error", "handler threw a non-standard exception", false});
+  Failure f;
+  f.reason = info.reason;
+  f.message = one_line(info.message);
+  f.permanent = info.permanent;
+  f.attempt = job.attempt;
+  f.max_attempts = job.max_attempts;
+  // "reason: message", unless the reason is a generic one or already leads.
+  bool generic = f.reason == "error" || f.reason == "permanent" || f.reason == "transient";
+  f.error = generic || f.message.rfind(f.reason, 0) == 0 ? f.message : f.reason + ": " + f.message;
+  return f;
 }
 
 }  // namespace
@@ -127,14 +147,15 @@ struct Worker::State {
     cv.wait_for(lock, d, [this] { return stop_requested.load(); });
   }
 
-  void record_failure(pqxx::connection& conn, const queue::Job& job, const std::string& error, bool permanent,
-                      double seconds) {
+  void record_failure(pqxx::connection& conn, const queue::Job& job, Failure failure, double seconds) {
     pqxx::work tx(conn);
-    auto r = queue.fail(tx, job, opt.worker_id, error, permanent);
+    auto r = queue.fail(tx, job, opt.worker_id, failure.error, failure.permanent, failure.reason);
+    failure.gave_up = r.outcome == queue::FailOutcome::dead;
+    if (failure.gave_up && !opt.stage.empty()) metrics::increment(tx, opt.stage + "_failure");
     if (opt.on_failure && r.outcome != queue::FailOutcome::not_owner) {
       try {
         pqxx::subtransaction hook(tx, "on_failure");
-        opt.on_failure(hook, job, error, r.outcome == queue::FailOutcome::dead);
+        opt.on_failure(hook, job, failure);
         hook.commit();
       } catch (const std::exception& e) {
         if (db::is_connection_error(e)) throw;
@@ -143,19 +164,22 @@ struct Worker::State {
     }
     tx.commit();
     untrack(job.id);
+    const std::string& error = failure.error;
     switch (r.outcome) {
       case queue::FailOutcome::retry_scheduled: {
         count(&Counts::failed);
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*r.retry_at - std::chrono::system_clock::now());
-        spdlog::warn("job={} kind={} attempt={}/{} state=failed duration_ms={:.0f} retry_in_s={:.1f} error=\"{}\"", job.id,
-                     job.kind, job.attempt, job.max_attempts, seconds * 1000,
-                     opt.clock ? 0.0 : std::max<double>(0, wait.count() / 1000.0), error);
+        spdlog::warn("job={} kind={} attempt={}/{} state=failed duration_ms={:.0f} retry_in_s={:.1f} reason={} "
+                     "error=\"{}\"",
+                     job.id, job.kind, job.attempt, job.max_attempts, seconds * 1000,
+                     opt.clock ? 0.0 : std::max<double>(0, wait.count() / 1000.0), failure.reason, error);
         break;
       }
       case queue::FailOutcome::dead:
         count(&Counts::dead);
-        spdlog::error("job={} kind={} attempt={}/{} state=dead duration_ms={:.0f} permanent={} error=\"{}\"", job.id,
-                      job.kind, job.attempt, job.max_attempts, seconds * 1000, permanent, error);
+        spdlog::error("job={} kind={} attempt={}/{} state=dead duration_ms={:.0f} permanent={} reason={} error=\"{}\"",
+                      job.id, job.kind, job.attempt, job.max_attempts, seconds * 1000, failure.permanent,
+                      failure.reason, error);
         break;
       case queue::FailOutcome::not_owner:
         spdlog::warn("job={} kind={} attempt={} lease lost before its failure was recorded error=\"{}\"", job.id,
@@ -171,15 +195,17 @@ struct Worker::State {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock_::now() - start).count(); };
     spdlog::info("job={} kind={} attempt={}/{} state=running", job.id, job.kind, job.attempt, job.max_attempts);
     nlohmann::json payload;
-    std::string error;
-    bool permanent = false;
+    // The time the job waited past its run_at, in the clock that set it.
+    auto now = opt.clock ? opt.clock->now() : std::chrono::system_clock::now();
+    double queue_wait_s = std::max(0.0, std::chrono::duration<double>(now - job.run_at).count());
+    Failure failure;
     try {
       try {
         payload = nlohmann::json::parse(job.payload);
       } catch (const nlohmann::json::parse_error& e) {
         throw PermanentError("bad_payload", "payload is not valid JSON: " + std::string(e.what()));
       }
-      JobContext ctx(job, payload, conn, queue, opt.worker_id, stopping);
+      JobContext ctx(job, payload, conn, queue, opt.worker_id, stopping, opt.stage, queue_wait_s);
       handler(ctx);
       if (ctx.completed()) {
         untrack(job.id);
@@ -188,7 +214,7 @@ struct Worker::State {
                      elapsed() * 1000);
         return std::nullopt;
       }
-      return Finished{job.id, job.kind, job.attempt, elapsed()};
+      return Finished{job.id, job.kind, job.attempt, elapsed(), queue_wait_s};
     } catch (const RetryLater& e) {
       pqxx::work tx(conn);
       bool ours = queue.snooze(tx, job.id, opt.worker_id, e.until(), e.what());
@@ -203,24 +229,22 @@ struct Worker::State {
       untrack(job.id);
       spdlog::warn("job={} kind={} attempt={} lease lost: {}", job.id, job.kind, job.attempt, e.what());
       return std::nullopt;
-    } catch (const PermanentError& e) {
-      error = with_reason(e.reason(), "permanent", e.what());
-      permanent = true;
-    } catch (const TransientError& e) {
-      error = with_reason(e.reason(), "transient", e.what());
     } catch (const std::exception& e) {
-      error = one_line(e.what());
+      failure = failure_of(std::current_exception(), job);
       if (db::is_connection_error(e)) {
-        owed.push_back({job, "database connection lost while running: " + error, false});
+        failure.reason = "db_connection_lost";
+        failure.permanent = false;
+        failure.error = "database connection lost while running: " + failure.message;
+        owed.push_back({job, failure});
         throw;
       }
     } catch (...) {
-      error = "handler threw a non-standard exception";
+      failure = failure_of(std::current_exception(), job);
     }
     try {
-      record_failure(conn, job, error, permanent, elapsed());
+      record_failure(conn, job, failure, elapsed());
     } catch (const std::exception& e) {
-      if (db::is_connection_error(e)) owed.push_back({job, error, permanent});
+      if (db::is_connection_error(e)) owed.push_back({job, failure});
       throw;
     }
     return std::nullopt;
@@ -243,7 +267,7 @@ struct Worker::State {
       }
       try {
         for (auto it = owed.begin(); it != owed.end(); it = owed.erase(it))
-          record_failure(*conn, it->job, it->error, it->permanent, 0);
+          record_failure(*conn, it->job, it->failure, 0);
         uint64_t seen = notifier->sequence();
         std::vector<queue::Job> jobs;
         bool stop_now = stopping.load();
@@ -257,6 +281,12 @@ struct Worker::State {
           if (r.completed != static_cast<int>(ids.size()))
             spdlog::warn("worker={} {} finished job(s) had lost their lease before completion", opt.worker_id,
                          ids.size() - r.completed);
+          // Handlers that leave completion to the worker are counted here
+          // (autocommit, after the completion: counters are not results).
+          if (!opt.stage.empty() && r.completed > 0) {
+            metrics::increment(tx, opt.stage + "_success", r.completed);
+            for (const auto& f : finished) metrics::observe(tx, "queue_wait_seconds", f.queue_wait_s);
+          }
         }
         for (const auto& f : finished) {
           untrack(f.id);

@@ -14,9 +14,11 @@
 //   - a maintenance thread rescues jobs whose lease expired (their worker
 //     died) and prunes finished jobs and old events in small batches.
 //
-// Failures: a handler that throws fails the job with its message (prefixed
-// with the error's reason code, "no_transcript: ...", for td::PermanentError
-// and td::TransientError); a td::PermanentError sends it to `dead` at once;
+// Failures: a handler that throws fails the job. The worker describes the
+// exception as a Failure (reason code, message, attempt), stores the reason
+// in jobs.reason and "<reason>: <message>" in jobs.last_error, and hands the
+// Failure to Options::on_failure; a permanent td::JobError (PermanentError)
+// sends the job to `dead` at once;
 // RetryLater puts it back to wait without counting an attempt; a payload that is not valid
 // JSON is a permanent failure. When Postgres goes away each thread
 // reconnects with capped backoff; a job whose outcome could not be recorded
@@ -45,6 +47,22 @@
 
 namespace td::worker {
 
+// A failed attempt, as the worker records it and hands it to on_failure.
+struct Failure {
+  // The td::JobError's code ("no_transcript", "llm_auth", "bad_payload");
+  // "error" for an exception that is no JobError; "db_connection_lost" when
+  // the database went away while the handler ran.
+  std::string reason;
+  std::string message;  // the exception's message, on one line
+  // What jobs.last_error keeps and events carry as `error`: "<reason>:
+  // <message>", the reason left out when it is generic or already leads.
+  std::string error;
+  bool permanent = false;  // the error said retrying cannot help
+  bool gave_up = false;    // the job is dead: no retry follows
+  int attempt = 0;
+  int max_attempts = 0;
+};
+
 struct Options {
   std::string database_url;
   std::vector<std::string> kinds;
@@ -64,12 +82,15 @@ struct Options {
   // Called once on every new connection (prepare the handler's statements).
   std::function<void(pqxx::connection_base&)> on_connect;
   // Called inside the transaction that records a job's failure, before it
-  // commits, so a service can emit its *-error / *-failed event and count the
-  // failure atomically with it. `gave_up`: the job is dead (no retry). Runs in
-  // a savepoint: if it throws, its writes are undone, the error is logged and
-  // the failure is still recorded.
-  std::function<void(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up)>
-      on_failure;
+  // commits, so a service can emit its *-error / *-failed event atomically
+  // with it. Runs in a savepoint: if it throws, its writes are undone, the
+  // error is logged and the failure is still recorded.
+  std::function<void(pqxx::transaction_base& tx, const queue::Job& job, const Failure& failure)> on_failure;
+  // When set (a stage's name: "ingest", "summarize", "tts"), the worker
+  // counts `<stage>_success` and observes `queue_wait_seconds` (from the
+  // job's run_at to its start) in the transaction that completes a job, and
+  // counts `<stage>_failure` in the one that gives a job up.
+  std::string stage;
 };
 
 // Thrown by JobContext::complete_in when this worker no longer holds the job
@@ -94,8 +115,10 @@ class RetryLater : public std::runtime_error {
 
 class JobContext {
  public:
+  // `stage` and `queue_wait_s`: what complete_in counts (Options::stage).
   JobContext(const queue::Job& job, const nlohmann::json& payload, pqxx::connection& conn,
-             const queue::Queue& queue, const std::string& worker_id, const std::atomic<bool>& stopping);
+             const queue::Queue& queue, const std::string& worker_id, const std::atomic<bool>& stopping,
+             const std::string& stage = "", double queue_wait_s = 0);
 
   const queue::Job& job() const { return job_; }
   const nlohmann::json& payload() const { return payload_; }
@@ -107,9 +130,13 @@ class JobContext {
   bool stopping() const { return stopping_.load(); }
 
   // Marks the job done inside `tx`, so the job's results and its completion
-  // commit together (a job re-run after a lost lease cannot store twice).
-  // Throws LeaseLost if the job is no longer ours.
-  void complete_in(pqxx::transaction_base& tx);
+  // commit together (a job re-run after a lost lease cannot store twice),
+  // with the stage's success counter and queue wait. Throws LeaseLost if
+  // the job is no longer ours.
+  // `nothing_new`: the job found its work already done (a re-run after it
+  // stored, or its subject gone) and is not counted as a success again.
+  enum class Outcome { stored, nothing_new };
+  void complete_in(pqxx::transaction_base& tx, Outcome outcome = Outcome::stored);
   bool completed() const { return completed_; }
 
  private:
@@ -119,6 +146,8 @@ class JobContext {
   const queue::Queue& queue_;
   const std::string& worker_id_;
   const std::atomic<bool>& stopping_;
+  std::string stage_;
+  double queue_wait_s_;
   bool completed_ = false;
 };
 

@@ -96,9 +96,14 @@ int jobs_command(const Args& args) {
   auto dead = q.dead_jobs(tx, r["dead"].as<int>());
   if (!dead.empty()) {
     std::printf("\nDEAD JOBS (newest first)\n");
-    for (const auto& d : dead)
-      std::printf("  #%lld %s%s%s after %d attempt(s): %s\n", static_cast<long long>(d.id), d.kind.c_str(),
-                  d.subject ? " " : "", d.subject ? d.subject->c_str() : "", d.attempts, d.last_error.c_str());
+    for (const auto& d : dead) {
+      // The reason in a column of its own; the message without it again.
+      std::string reason = d.reason.empty() ? "-" : d.reason, message = d.last_error;
+      if (!d.reason.empty() && message.rfind(d.reason + ": ", 0) == 0) message = message.substr(d.reason.size() + 2);
+      std::printf("  #%lld %s%s%s after %d attempt(s) reason=%s: %s\n", static_cast<long long>(d.id), d.kind.c_str(),
+                  d.subject ? " " : "", d.subject ? d.subject->c_str() : "", d.attempts, reason.c_str(),
+                  message.c_str());
+    }
   }
   return 0;
 }

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <regex>
 #include <set>
 
 #include "common/errors.h"
@@ -26,24 +25,41 @@ namespace td::ingest {
 
 namespace {
 
-double seconds_since(Clock::time_point t) {
-  return std::max(0.0, std::chrono::duration<double>(std::chrono::system_clock::now() - t).count());
-}
-
-// "no_transcript: ..." -> "no_transcript"; "" when the error has no code.
-std::string reason_of(const std::string& error) {
-  static const std::regex code(R"(^([a-z][a-z0-9_]*): )");
-  std::smatch m;
-  return std::regex_search(error, m, code) ? m[1].str() : "";
+// Step 5's summarize and tts jobs. Submitting a video again is idempotent:
+// variants that already have a summary are not written again (POST
+// /api/reprocess makes new revisions); an audio variant whose MP3 is missing
+// gets its tts job. Returns the variants queued for a summary.
+std::vector<std::string> queue_missing_outputs(pqxx::transaction_base& tx, const queue::Queue& queue,
+                                               const std::string& key, const std::vector<Variant>& variants) {
+  std::set<std::string> summarized, voiced;
+  for (const auto& s : store::current_summaries(tx, key)) summarized.insert(s.variant);
+  for (const auto& a : store::current_audio_all(tx, key)) voiced.insert(a.variant);
+  std::vector<std::string> queued;
+  for (const auto& v : variants) {
+    if (!summarized.count(v.name())) {
+      store::enqueue_summarize(tx, queue, {key, v.name(), std::nullopt, false});
+      queued.push_back(v.name());
+    } else if (v.is_audio() && !voiced.count(v.name())) {
+      auto s = store::current_summary(tx, key, v.name());
+      store::enqueue_tts(tx, queue, {key, v.name(), s->revision, false, std::nullopt});
+    }
+  }
+  return queued;
 }
 
 }  // namespace
 
-Stage::Stage(std::shared_ptr<youtube::MetadataSource> metadata, std::shared_ptr<youtube::TranscriptSource> transcripts,
-             Config config)
+IngestStage::IngestStage(std::shared_ptr<youtube::MetadataSource> metadata,
+                         std::shared_ptr<youtube::TranscriptSource> transcripts, Config config)
     : metadata_(std::move(metadata)), transcripts_(std::move(transcripts)), config_(std::move(config)) {}
 
-void Stage::pause_for_throttle(pqxx::connection& conn, const std::exception& e,
+const stage::Names& IngestStage::names() const {
+  static const stage::Names names{"ingest", store::kIngestKind, events::type::report_sync_error,
+                                  events::type::report_sync_failed, false, "ingest"};
+  return names;
+}
+
+void IngestStage::pause_for_throttle(pqxx::connection& conn, const std::exception& e,
                                std::optional<std::chrono::milliseconds> retry_after) {
   store::Pause pause;
   {
@@ -60,7 +76,7 @@ void Stage::pause_for_throttle(pqxx::connection& conn, const std::exception& e,
   throw worker::RetryLater(pause.until, std::string("youtube throttled: ") + e.what());
 }
 
-youtube::VideoMetadata Stage::metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
+youtube::VideoMetadata IngestStage::metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
                                            bool& missing) {
   missing = false;
   std::string key = "yt:" + id;
@@ -120,7 +136,34 @@ youtube::VideoMetadata Stage::metadata_for(pqxx::connection& conn, const std::st
   return youtube::minimal_metadata(id);
 }
 
-void Stage::handle(worker::JobContext& ctx) {
+store::TranscriptRow IngestStage::fetch_transcript(pqxx::connection& conn, const std::string& id,
+                                                   const youtube::VideoMetadata& meta,
+                                                   const std::optional<std::string>& user) {
+  youtube::Transcript transcript;
+  if (user) {
+    transcript = youtube::user_transcript(*user, meta.language);
+  } else {
+    youtube::require_finished(meta);
+    try {
+      transcript = transcripts_->fetch(meta);
+    } catch (const youtube::Throttled& e) {
+      pause_for_throttle(conn, e, e.retry_after());
+    }
+  }
+  store::TranscriptRow row;
+  row.video_id = "yt:" + id;
+  if (!transcript.language.empty()) row.language = transcript.language;
+  else if (!meta.language.empty()) row.language = meta.language;
+  else if (auto d = summarize::detect_language(transcript.text); d.reliable && !d.code.empty())
+    row.language = d.code;  // a pasted transcript of a video YouTube could not tell us about
+  row.source = transcript.source;
+  row.text = transcript.text;
+  row.segments = youtube::segments_to_json(transcript);
+  row.word_count = store::count_words(transcript.text);
+  return row;
+}
+
+void IngestStage::handle(worker::JobContext& ctx) {
   auto request = store::ingest_request_from(ctx.payload());
   std::string id;
   try {
@@ -158,31 +201,7 @@ void Stage::handle(worker::JobContext& ctx) {
                                       .paused = pause.has_value()},
                            missing);
 
-  store::TranscriptRow row;
-  if (stored) {
-    row = *stored;
-  } else {
-    youtube::Transcript transcript;
-    if (user) {
-      transcript = youtube::user_transcript(*request.transcript, meta.language);
-    } else {
-      youtube::require_finished(meta);
-      try {
-        transcript = transcripts_->fetch(meta);
-      } catch (const youtube::Throttled& e) {
-        pause_for_throttle(conn, e, e.retry_after());
-      }
-    }
-    row.video_id = key;
-    if (!transcript.language.empty()) row.language = transcript.language;
-    else if (!meta.language.empty()) row.language = meta.language;
-    else if (auto d = summarize::detect_language(transcript.text); d.reliable && !d.code.empty())
-      row.language = d.code;  // a pasted transcript of a video YouTube could not tell us about
-    row.source = transcript.source;
-    row.text = transcript.text;
-    row.segments = youtube::segments_to_json(transcript);
-    row.word_count = store::count_words(transcript.text);
-  }
+  store::TranscriptRow row = stored ? *stored : fetch_transcript(conn, id, meta, request.transcript);
 
   pqxx::work tx(conn);
   store::Video video;
@@ -212,28 +231,11 @@ void Stage::handle(worker::JobContext& ctx) {
   // that committed after it was read keeps its text.
   if (!stored || !store::touch_transcript(tx, key)) store::upsert_transcript(tx, row);
 
-  // Submitting a video again is idempotent: variants that already have a
-  // summary are not written again (POST /api/reprocess makes new revisions);
-  // an audio variant whose MP3 is missing gets its tts job.
-  std::set<std::string> summarized, voiced;
-  for (const auto& s : store::current_summaries(tx, key)) summarized.insert(s.variant);
-  for (const auto& a : store::current_audio_all(tx, key)) voiced.insert(a.variant);
-  std::vector<std::string> queued;
-  for (const auto& v : variants) {
-    if (!summarized.count(v.name())) {
-      store::enqueue_summarize(tx, ctx.queue(), {key, v.name(), std::nullopt, false});
-      queued.push_back(v.name());
-    } else if (v.is_audio() && !voiced.count(v.name())) {
-      auto s = store::current_summary(tx, key, v.name());
-      store::enqueue_tts(tx, ctx.queue(), {key, v.name(), s->revision, false, std::nullopt});
-    }
-  }
+  auto queued = queue_missing_outputs(tx, ctx.queue(), key, variants);
 
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics::increment(tx, "ingest_success");
   metrics::increment(tx, std::string("ingest_transcript_") + from);
   metrics::observe(tx, "ingest_seconds", took);
-  metrics::observe(tx, "queue_wait_seconds", seconds_since(ctx.job().run_at));
   events::emit(tx, events::type::report_updated, key,
                {{"stage", "ingested"},
                 {"title", meta.title},
@@ -247,21 +249,6 @@ void Stage::handle(worker::JobContext& ctx) {
   tx.commit();
   spdlog::info("job={} video={} ingested transcript={} from={} refresh={} words={} summaries_queued={}", ctx.job().id,
                key, row.source, from, request.refresh, row.word_count, queued.size());
-}
-
-void Stage::on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up) {
-  auto payload = nlohmann::json::parse(job.payload, nullptr, false);
-  std::optional<std::string> video;
-  if (payload.is_object() && payload.contains("video_id") && payload["video_id"].is_string())
-    video = payload["video_id"].get<std::string>();
-  nlohmann::json data = {{"stage", "ingest"},
-                         {"reason", reason_of(error)},
-                         {"error", error},
-                         {"attempt", job.attempt},
-                         {"max_attempts", job.max_attempts},
-                         {"job_id", job.id}};
-  if (gave_up) metrics::increment(tx, "ingest_failure");
-  events::emit(tx, gave_up ? events::type::report_sync_failed : events::type::report_sync_error, video, data);
 }
 
 }  // namespace td::ingest

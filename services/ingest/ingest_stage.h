@@ -25,13 +25,16 @@
 //      `live_not_finished`. A summary is never written from the title alone.
 //   5. One transaction: the video and transcript rows (a reused transcript
 //      is only marked as stored now, see store::touch_transcript), the
-//      summarize jobs (dedup per video and variant), counters (ingest_success
-//      and ingest_transcript_<stored|fetched|user>) and timings, the event
+//      summarize jobs (dedup per video and variant), counters
+//      (ingest_transcript_<stored|fetched|user>; ingest_success is the
+//      worker's, stage/stage.h) and timings, the event
 //      `report-updated` {stage: "ingested", transcript_from}, and the job's
 //      completion.
 // Throttling met in 3 or 4 starts (or extends) the pause for every replica:
 // max(Retry-After, backoff that grows with consecutive throttles), then the
 // job waits as in 2 (with a user or stored transcript it goes on instead).
+// Failures are announced as every stage announces them (stage/failure.h):
+// report-sync-error while retrying, report-sync-failed when giving up.
 #pragma once
 
 #include <chrono>
@@ -40,6 +43,8 @@
 #include <vector>
 
 #include "common/backoff.h"
+#include "stage/stage.h"
+#include "store/transcripts.h"
 #include "worker/worker.h"
 #include "youtube/metadata.h"
 #include "youtube/transcript.h"
@@ -54,14 +59,13 @@ struct Config {
   Backoff throttle_backoff{std::chrono::minutes(5), std::chrono::hours(6), 0.2};  // YOUTUBE_THROTTLE_BACKOFF base
 };
 
-class Stage {
+class IngestStage final : public stage::Stage {
  public:
-  Stage(std::shared_ptr<youtube::MetadataSource> metadata, std::shared_ptr<youtube::TranscriptSource> transcripts,
-        Config config);
+  IngestStage(std::shared_ptr<youtube::MetadataSource> metadata,
+              std::shared_ptr<youtube::TranscriptSource> transcripts, Config config);
 
-  void handle(worker::JobContext& ctx);
-  // Options::on_failure: report-sync-error / report-sync-failed, ingest_failure.
-  static void on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up);
+  const stage::Names& names() const override;
+  void handle(worker::JobContext& ctx) override;
 
  private:
   // How metadata_for may answer; see steps 2 and 3 above.
@@ -72,6 +76,9 @@ class Stage {
   };
   youtube::VideoMetadata metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
                                       bool& missing);
+  // Step 4: the transcript row to store, from the user's text or a fetch.
+  store::TranscriptRow fetch_transcript(pqxx::connection& conn, const std::string& id,
+                                        const youtube::VideoMetadata& meta, const std::optional<std::string>& user);
   [[noreturn]] void pause_for_throttle(pqxx::connection& conn, const std::exception& e,
                                        std::optional<std::chrono::milliseconds> retry_after);
 

@@ -20,16 +20,16 @@ int main(int argc, char** argv) {
     auto variants = td::parse_variant_list(td::env::get_or("DEFAULT_VARIANTS", td::kDefaultVariants));
     for (const auto& v : variants) config.default_variants.push_back(v.name());
     config.throttle_backoff.base = td::env::get_duration("YOUTUBE_THROTTLE_BACKOFF", std::chrono::minutes(5));
-    auto stage = std::make_shared<td::ingest::Stage>(td::youtube::metadata_source_from_env(),
+    // Lives as long as the process: the worker's handler and hooks point into it.
+    static td::ingest::IngestStage stage(td::youtube::metadata_source_from_env(),
                                                      std::make_shared<td::youtube::YtDlpTranscriptSource>(), config);
-    options.on_failure = td::ingest::Stage::on_failure;
     auto upkeep_config = td::ingest::UpkeepConfig::from_env();
     upkeep_config.database_url = options.database_url;
     upkeep_config.owner = options.worker_id;
     // Never destroyed: shutdown must not wait for an update (ytdlp_upkeep.h).
     auto* upkeep = new td::ingest::YtDlpUpkeep(upkeep_config);
     upkeep->start();
-    return [stage](td::worker::JobContext& ctx) { stage->handle(ctx); };
+    return td::stage::install(stage, options);
   };
   return td::service::run(spec, argc, argv);
 }

@@ -1,4 +1,4 @@
-#include "summarize/stage_input.h"
+#include "stage_input.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "summarize/stage_notes.h"
+#include "stage_notes.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "summarize/stage_sync.h"
+#include "stage_sync.h"
 
 #include <algorithm>
 #include <set>

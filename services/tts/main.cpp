@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     spdlog::info("tts engine ready; audio store={}", store->name());
     // Lives as long as the process: the handler and on_failure point into it.
     static td::tts_stage::TtsStage stage(engine, store);
-    return stage.install(options);
+    return td::stage::install(stage, options);
   };
   return td::service::run(spec, argc, argv);
 }

@@ -15,6 +15,7 @@
 #include "store/pipeline.h"
 #include "store/reprocess.h"
 #include "store/videos.h"
+#include "stage/failure.h"
 #include "tts/fallback_engine.h"
 #include "tts/hash.h"
 
@@ -22,21 +23,38 @@ namespace td::tts_stage {
 
 namespace {
 
-double seconds_between(Clock::time_point from, Clock::time_point to) {
-  return std::max(0.0, std::chrono::duration<double>(to - from).count());
+// Step 3's row: what was spoken (or reused) for this job.
+store::AudioRecord audio_record(const store::TtsRequest& req, const ScriptToSpeak& script, int64_t job_id) {
+  store::AudioRecord rec;
+  rec.video_id = req.video_id;
+  rec.variant = script.variant.name();
+  rec.summary_revision = script.summary.revision;
+  rec.job_id = job_id;
+  rec.reprocess_id = req.reprocess_id;
+  return rec;
 }
 
-// Ends the reprocess this job belongs to when every output it asked for is
-// now stored (this job's row included); returns the reprocess-complete event
-// data to emit. Runs under the reprocess row lock, so of two jobs finishing a
-// reprocess at once exactly one completes it.
-std::optional<nlohmann::json> finish_reprocess_if_done(pqxx::transaction_base& tx, int64_t reprocess_id,
-                                                       const std::string& video_id) {
-  auto r = store::lock_reprocess(tx, reprocess_id);
-  if (!r || r->status != "pending" || !store::reprocess_outputs_done(tx, *r)) return std::nullopt;
-  if (!store::finish_reprocess(tx, reprocess_id, true, std::nullopt)) return std::nullopt;
-  metrics::increment(tx, "reprocess_success");
-  return nlohmann::json{{"reprocess_id", reprocess_id}, {"video_id", video_id}, {"variants", r->variants}};
+// Step 3's events, in order, after the row: audio-ready, tts-fallback,
+// audio-synced, reprocess-complete.
+void announce(pqxx::transaction_base& tx, const std::string& video_id, const store::AudioRecord& stored,
+              const std::vector<std::string>& synced, const std::optional<nlohmann::json>& reprocess_done) {
+  events::emit(tx, events::type::audio_ready, video_id,
+               {{"video_id", video_id},
+                {"variant", stored.variant},
+                {"duration", stored.duration_s},
+                {"url", stored.url_path()},
+                {"revision", stored.summary_revision},
+                {"reused", stored.reused_from.has_value()}});
+  if (stored.fallback) {
+    nlohmann::json data = *stored.fallback;
+    data["video_id"] = video_id;
+    data["variant"] = stored.variant;
+    data["revision"] = stored.summary_revision;
+    events::emit(tx, events::type::tts_fallback, video_id, data);
+  }
+  if (!synced.empty())
+    events::emit(tx, events::type::audio_synced, video_id, {{"video_id", video_id}, {"variants", synced}});
+  if (reprocess_done) events::emit(tx, events::type::reprocess_complete, video_id, *reprocess_done);
 }
 
 }  // namespace
@@ -45,10 +63,10 @@ TtsStage::TtsStage(std::shared_ptr<tts::TtsEngine> engine, std::shared_ptr<store
                    const Clock* clock)
     : engine_(std::move(engine)), store_(std::move(store)), clock_(clock ? clock : &system_clock_) {}
 
-worker::Handler TtsStage::install(worker::Options& options) {
-  options.on_failure = [this](pqxx::transaction_base& tx, const queue::Job& job, const std::string& error,
-                              bool gave_up) { on_failure(tx, job, error, gave_up); };
-  return [this](worker::JobContext& ctx) { handle(ctx); };
+const stage::Names& TtsStage::names() const {
+  static const stage::Names names{"tts", store::kTtsKind, events::type::audio_sync_error,
+                                  events::type::audio_sync_failed, true, "audio "};
+  return names;
 }
 
 void TtsStage::handle(worker::JobContext& ctx) {
@@ -77,7 +95,7 @@ void TtsStage::handle(worker::JobContext& ctx) {
     // Normally impossible (the row and the completion commit together); kept
     // so a hand-requeued job never stores twice.
     pqxx::work done(ctx.conn());
-    ctx.complete_in(done);
+    ctx.complete_in(done, worker::JobContext::Outcome::nothing_new);
     done.commit();
     spdlog::info("job={} video={} variant={} audio already stored by this job", job.id, req.video_id, req.variant);
     return;
@@ -101,14 +119,14 @@ void TtsStage::handle(worker::JobContext& ctx) {
   // 3. Store, count, announce and complete together.
   pqxx::work tx(ctx.conn());
   if (store::audio_by_job(tx, job.id)) {  // a twin run of this job got here first
-    ctx.complete_in(tx);
+    ctx.complete_in(tx, worker::JobContext::Outcome::nothing_new);
     tx.commit();
     return;
   }
   auto video = store::lock_video(tx, req.video_id);
   if (!video) {
     // Deleted while we spoke: nothing to attach the audio to, and nothing to retry.
-    ctx.complete_in(tx);
+    ctx.complete_in(tx, worker::JobContext::Outcome::nothing_new);
     tx.commit();
     spdlog::info("job={} video={} deleted during synthesis; audio dropped", job.id, req.video_id);
     return;
@@ -127,12 +145,7 @@ void TtsStage::handle(worker::JobContext& ctx) {
     if (!reusable) throw TransientError("reused_audio_gone", "the stored audio with the same script hash was deleted");
   }
 
-  store::AudioRecord rec;
-  rec.video_id = req.video_id;
-  rec.variant = script.variant.name();
-  rec.summary_revision = script.summary.revision;
-  rec.job_id = job.id;
-  rec.reprocess_id = req.reprocess_id;
+  auto rec = audio_record(req, script, job.id);
   store::AudioRecord stored;
   if (reusable) {
     rec.script_hash = planned_hash;
@@ -142,50 +155,15 @@ void TtsStage::handle(worker::JobContext& ctx) {
     stored = store::insert_reused_audio(tx, rec, *reusable);
     metrics::increment(tx, "audio_reused");
   } else {
-    // The hash of what actually spoke (a fallback engine may have), so a later
-    // regenerate_audio=false run does not mistake fallback audio for the primary's.
-    rec.script_hash = tts::reuse_hash(script.summary.text, audio->plan());
-    rec.engine = audio->engine;
-    rec.voice = audio->voice;
-    rec.rate = audio->rate;
-    rec.duration_s = audio->duration_seconds;
-    stored = store_->put(tx, rec, audio->bytes);
-    if (fallback) {
-      // Issue 15: audio from the fallback engine is not a plain success.
-      nlohmann::json fb = {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}};
-      store::set_audio_fallback(tx, stored.id, fb);
-      stored.fallback = fb;
-      metrics::increment(tx, "tts_fallbacks",
-                         {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}});
-    }
-    metrics::increment(tx, "audio_generated");
-    metrics::observe(tx, "tts_seconds", wall_s);
-    metrics::observe(tx, "tts_audio_seconds", audio->duration_seconds);
+    stored = store_spoken(tx, rec, script, *audio, fallback, wall_s);
   }
-  metrics::increment(tx, "tts_success");
-  metrics::observe(tx, "queue_wait_seconds", seconds_between(job.run_at, clock_->now()));
   std::optional<nlohmann::json> reprocess_done;
-  if (req.reprocess_id) reprocess_done = finish_reprocess_if_done(tx, *req.reprocess_id, req.video_id);
+  if (req.reprocess_id)
+    if (auto r = store::lock_reprocess(tx, *req.reprocess_id)) reprocess_done = stage::complete_reprocess(tx, *r, req.video_id);
   auto synced = synced_audio_variants(tx, *video);
   ctx.complete_in(tx);
   // Events last (libs/events/outbox.h): readers wait for transactions that emitted.
-  events::emit(tx, events::type::audio_ready, req.video_id,
-               {{"video_id", req.video_id},
-                {"variant", stored.variant},
-                {"duration", stored.duration_s},
-                {"url", stored.url_path()},
-                {"revision", stored.summary_revision},
-                {"reused", stored.reused_from.has_value()}});
-  if (stored.fallback) {
-    nlohmann::json data = *stored.fallback;
-    data["video_id"] = req.video_id;
-    data["variant"] = stored.variant;
-    data["revision"] = stored.summary_revision;
-    events::emit(tx, events::type::tts_fallback, req.video_id, data);
-  }
-  if (!synced.empty())
-    events::emit(tx, events::type::audio_synced, req.video_id, {{"video_id", req.video_id}, {"variants", synced}});
-  if (reprocess_done) events::emit(tx, events::type::reprocess_complete, req.video_id, *reprocess_done);
+  announce(tx, req.video_id, stored, synced, reprocess_done);
   tx.commit();
   spdlog::info("job={} video={} variant={} revision={} audio_id={} engine={} duration_s={:.1f} bytes={} reused={} "
                "tts_s={:.2f}",
@@ -193,40 +171,28 @@ void TtsStage::handle(worker::JobContext& ctx) {
                stored.duration_s, stored.bytes, stored.reused_from.has_value(), wall_s);
 }
 
-void TtsStage::on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error,
-                          bool gave_up) {
-  // The payload may be what failed; report what can be read of it.
-  auto payload = nlohmann::json::parse(job.payload, nullptr, false);
-  auto text = [&](const char* key) -> std::string {
-    if (payload.is_object() && payload.contains(key) && payload[key].is_string()) return payload[key].get<std::string>();
-    return "";
-  };
-  std::string video_id = text("video_id");
-  if (video_id.empty() && job.subject) video_id = *job.subject;
-  std::optional<std::string> subject;
-  if (!video_id.empty()) subject = video_id;
-  nlohmann::json data = {{"video_id", video_id}, {"variant", text("variant")}, {"error", error}};
-  if (!gave_up) {
-    data["attempt"] = job.attempt;
-    data["max_attempts"] = job.max_attempts;
-    events::emit(tx, events::type::audio_sync_error, subject, data);
-    return;
+store::AudioRecord TtsStage::store_spoken(pqxx::transaction_base& tx, store::AudioRecord rec,
+                                          const ScriptToSpeak& script, const tts::Mp3Audio& audio,
+                                          const std::optional<tts::FallbackUsed>& fallback, double wall_s) {
+  // The hash of what actually spoke (a fallback engine may have), so a later
+  // regenerate_audio=false run does not mistake fallback audio for the primary's.
+  rec.script_hash = tts::reuse_hash(script.summary.text, audio.plan());
+  rec.engine = audio.engine;
+  rec.voice = audio.voice;
+  rec.rate = audio.rate;
+  rec.duration_s = audio.duration_seconds;
+  auto stored = store_->put(tx, rec, audio.bytes);
+  if (fallback) {
+    // Audio from the fallback engine is not a plain success: it says so.
+    nlohmann::json fb = {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}};
+    store::set_audio_fallback(tx, stored.id, fb);
+    stored.fallback = fb;
+    metrics::increment(tx, "tts_fallbacks", {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}});
   }
-  metrics::increment(tx, "tts_failure");
-  std::optional<int64_t> reprocess_id;
-  if (payload.is_object() && payload.contains("reprocess_id") && payload["reprocess_id"].is_number_integer())
-    reprocess_id = payload["reprocess_id"].get<int64_t>();
-  bool reprocess_failed = false;
-  if (reprocess_id) {
-    auto r = store::lock_reprocess(tx, *reprocess_id);
-    reprocess_failed = r && r->status == "pending" &&
-                       store::finish_reprocess(tx, *reprocess_id, false, "audio " + text("variant") + ": " + error);
-    if (reprocess_failed) metrics::increment(tx, "reprocess_failure");
-  }
-  events::emit(tx, events::type::audio_sync_failed, subject, data);
-  if (reprocess_failed)
-    events::emit(tx, events::type::reprocess_error, subject,
-                 {{"reprocess_id", *reprocess_id}, {"video_id", video_id}, {"variant", text("variant")}, {"error", error}});
+  metrics::increment(tx, "audio_generated");
+  metrics::observe(tx, "tts_seconds", wall_s);
+  metrics::observe(tx, "tts_audio_seconds", audio.duration_seconds);
+  return stored;
 }
 
 }  // namespace td::tts_stage

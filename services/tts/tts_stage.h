@@ -18,13 +18,14 @@
 //      its current summary revision), reprocess-complete. When a
 //      FallbackEngine's fallback spoke (tts::take_fallback), the row's
 //      `fallback` {from, to, reason} is set, tts_fallbacks{from,to,reason} is
-//      counted and tts-fallback follows audio-ready (issue 15).
+//      counted and tts-fallback follows audio-ready.
 // A job that already stored its row (re-run after a lost lease) completes
 // without storing again; audio.job_id is UNIQUE besides.
 //
 // Failures: TtsEngine and load_script throw td::PermanentError for what can
 // never work (empty script, unknown variant, no voice); the worker sends the
-// job to dead and on_failure emits audio-sync-failed. Other errors retry.
+// job to dead and the stage's failure announcement (stage/failure.h) emits
+// audio-sync-failed with its reason. Other errors retry (audio-sync-error).
 #pragma once
 
 #include <memory>
@@ -32,29 +33,34 @@
 
 #include <pqxx/pqxx>
 
+#include <optional>
+
 #include "common/clock.h"
-#include "queue/queue.h"
+#include "script_source.h"
+#include "stage/stage.h"
 #include "store/audio.h"
 #include "tts/engine.h"
+#include "tts/fallback_engine.h"
 #include "worker/worker.h"
 
 namespace td::tts_stage {
 
-class TtsStage {
+class TtsStage final : public stage::Stage {
  public:
   // `engine` must be safe to call from every worker slot at once (the
   // espeak engine serializes its libespeak-ng calls itself).
   TtsStage(std::shared_ptr<tts::TtsEngine> engine, std::shared_ptr<store::AudioStore> store,
            const Clock* clock = nullptr);
 
-  void handle(worker::JobContext& ctx);
-  // worker::Options::on_failure.
-  void on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up);
-
-  // Installs handle() and on_failure() on a worker's options.
-  worker::Handler install(worker::Options& options);
+  const stage::Names& names() const override;
+  void handle(worker::JobContext& ctx) override;
 
  private:
+  // Step 3 for new audio: the row through the AudioStore, its fallback, counters.
+  store::AudioRecord store_spoken(pqxx::transaction_base& tx, store::AudioRecord rec, const ScriptToSpeak& script,
+                                  const tts::Mp3Audio& audio, const std::optional<tts::FallbackUsed>& fallback,
+                                  double wall_s);
+
   std::shared_ptr<tts::TtsEngine> engine_;
   std::shared_ptr<store::AudioStore> store_;
   const Clock* clock_;

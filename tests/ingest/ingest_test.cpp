@@ -58,7 +58,7 @@ struct Harness {
   std::unique_ptr<pqxx::connection> conn = td::test::migrated_connection(db.url());
   std::string log_file = "/tmp/td-ytdlp-" + std::to_string(getpid()) + "-" + db.name() + ".log";
 
-  std::shared_ptr<td::ingest::Stage> stage(std::vector<std::string> env = {},
+  std::shared_ptr<td::ingest::IngestStage> stage(std::vector<std::string> env = {},
                                            std::shared_ptr<td::youtube::MetadataSource> metadata = nullptr) {
     env.push_back("FAKE_YTDLP_LOG=" + log_file);
     auto cfg = fake_ytdlp(env);
@@ -68,15 +68,16 @@ struct Harness {
     config.throttle_backoff = {10min, 1h, 0.0};
     auto transcripts = std::make_shared<CountingTranscripts>(
         std::make_shared<td::youtube::YtDlpTranscriptSource>(cfg), transcript_fetches);
-    return std::make_shared<td::ingest::Stage>(metadata, transcripts, config);
+    return std::make_shared<td::ingest::IngestStage>(metadata, transcripts, config);
   }
 
   // A worker running the stage until destroyed.
   struct Running {
+    std::shared_ptr<td::ingest::IngestStage> stage;  // outlives the worker
     td::worker::Worker worker;
     std::thread thread;
-    Running(const std::string& url, std::shared_ptr<td::ingest::Stage> s)
-        : worker(options(url), [s](td::worker::JobContext& ctx) { s->handle(ctx); }) {
+    Running(const std::string& url, std::shared_ptr<td::ingest::IngestStage> s)
+        : stage(s), worker(make_worker(url, *s)) {
       thread = std::thread([this] { worker.run(); });
       REQUIRE(td::test::eventually([this] { return worker.ready(); }, 10s));
     }
@@ -84,7 +85,7 @@ struct Harness {
       worker.stop();
       thread.join();
     }
-    static td::worker::Options options(const std::string& url) {
+    static td::worker::Worker make_worker(const std::string& url, td::ingest::IngestStage& stage) {
       td::worker::Options o;
       o.database_url = url;
       o.kinds = {"ingest"};
@@ -92,8 +93,8 @@ struct Harness {
       o.maintenance_interval = 0ms;
       o.retry_backoff = {50ms, 200ms, 0.0};
       o.on_connect = td::store::prepare;
-      o.on_failure = td::ingest::Stage::on_failure;
-      return o;
+      auto handler = td::stage::install(stage, o);
+      return td::worker::Worker(o, handler);
     }
   };
 
@@ -217,6 +218,26 @@ TEST_CASE("Ingest: no captions is a permanent no_transcript failure, nothing hal
   CHECK(ev[0].data["reason"] == "no_transcript");
   CHECK(ev[0].video_id == std::optional<std::string>("yt:tdNoCapt001"));
   CHECK(h.counter("ingest_failure") == 1);
+}
+
+TEST_CASE("FailureEvents: an ingest that gives up says stage, reason, error and attempts; jobs.reason keeps the code") {
+  Harness h;
+  Harness::Running w(h.db.url(), h.stage());
+  auto job = h.submit("yt:tdNoCapt001");
+  REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
+  auto ev = h.events();
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].type == "report-sync-failed");
+  const auto& d = ev[0].data;
+  CHECK(d["stage"] == "ingest");
+  CHECK(d["reason"] == "no_transcript");
+  CHECK(d["video_id"] == "yt:tdNoCapt001");
+  CHECK(d["error"].get<std::string>().rfind("no_transcript: ", 0) == 0);
+  CHECK(d["attempt"] == 1);
+  CHECK(d["max_attempts"].get<int>() >= 1);
+  CHECK(d["job_id"] == job);
+  pqxx::read_transaction tx(*h.conn);
+  CHECK(tx.exec_params("SELECT reason FROM jobs WHERE id = $1", job)[0][0].as<std::string>() == "no_transcript");
 }
 
 TEST_CASE("Ingest: a live stream that has not ended is refused with live_not_finished") {

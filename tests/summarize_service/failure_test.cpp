@@ -136,6 +136,40 @@ TEST_CASE("Retry: a failing chain announces report-sync-error per attempt, then 
   CHECK(counter(*c, "summarize_success") == 1);
 }
 
+TEST_CASE("FailureEvents: every summarize failure says stage, variant, reason, error and attempts; jobs.reason keeps the code") {
+  td::test::TestDatabase db("sum_fields");
+  auto c = td::test::migrated_connection(db.url());
+  const std::string vid = "yt:hhhhhhhhhh2";
+  add_video(*c, {vid, {"audio-fr:beginner"}, 12});
+  auto id = enqueue(*c, vid, "audio-fr:beginner");
+  std::atomic<int> failures_left{1000};
+  td::summarize_stage::Config cfg;
+  cfg.make_chain = [&] { return sz::GuardrailChain({std::make_shared<FlakySummarizer>(failures_left)}); };
+  Running r(db.url(), cfg);
+  REQUIRE(wait_idle(*c));
+  CHECK(job_status(*c, id) == "dead");
+  int max_attempts = static_cast<int>(count(*c, "SELECT max_attempts FROM jobs WHERE id = " + std::to_string(id)));
+  auto errors = events(*c, "report-sync-error");
+  auto failed = events(*c, "report-sync-failed");
+  REQUIRE(failed.size() == 1);
+  REQUIRE(errors.size() == static_cast<size_t>(max_attempts - 1));
+  errors.push_back(failed[0]);
+  for (size_t i = 0; i < errors.size(); ++i) {
+    const auto& d = errors[i].data;
+    CAPTURE(i);
+    CHECK(d["stage"] == "summarize");
+    CHECK(d["video_id"] == vid);
+    CHECK(d["variant"] == "audio-fr:beginner");
+    CHECK(d["reason"] == "summary_failed");
+    CHECK(d["error"].get<std::string>().find("provider down") != std::string::npos);
+    CHECK(d["attempt"] == static_cast<int>(i + 1));
+    CHECK(d["max_attempts"] == max_attempts);
+    CHECK(d["job_id"] == id);
+  }
+  pqxx::read_transaction tx(*c);
+  CHECK(tx.exec_params("SELECT reason FROM jobs WHERE id = $1", id)[0][0].as<std::string>() == "summary_failed");
+}
+
 TEST_CASE("Deterministic: an exception from our own code is permanent for the input, dead after one attempt") {
   td::test::TestDatabase db("sum_bug");
   auto c = td::test::migrated_connection(db.url());

@@ -116,9 +116,10 @@ Running::Running(const std::string& url, summarize_stage::Config config, int con
   o.shutdown_deadline = 5s;
   o.retry_backoff = {50ms, 200ms, 0.0};
   o.on_connect = [](pqxx::connection_base& c) { store::prepare(c); };
-  o.on_failure = summarize_stage::on_failure;
   if (!config.make_chain) config = extractive_config();
-  worker = std::make_unique<worker::Worker>(o, summarize_stage::make_handler(std::move(config)));
+  stage = std::make_unique<summarize_stage::SummarizeStage>(std::move(config));
+  auto handler = td::stage::install(*stage, o);
+  worker = std::make_unique<worker::Worker>(o, handler);
   thread = std::thread([this] { worker->run(); });
   REQUIRE(test::eventually([this] { return worker->ready(); }, 10s));
 }

@@ -14,7 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "support/helpers.h"
-#include "summarize/stage.h"
+#include "summarize_stage.h"
 #include "summarize/summarizer.h"
 #include "support/pg.h"
 #include "worker/worker.h"
@@ -59,6 +59,7 @@ int64_t count(pqxx::connection& c, const std::string& sql);
 
 // Runs a Worker with the summarize handler on a thread; stops it on destruction.
 struct Running {
+  std::unique_ptr<summarize_stage::SummarizeStage> stage;  // outlives the worker
   std::unique_ptr<worker::Worker> worker;
   std::thread thread;
   explicit Running(const std::string& url, summarize_stage::Config config = {}, int concurrency = 2);

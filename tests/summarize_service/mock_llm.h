@@ -15,7 +15,7 @@
 #include "summarize/chain.h"
 #include "summarize/extractive.h"
 #include "summarize/openai.h"
-#include "summarize/stage.h"
+#include "summarize_stage.h"
 
 namespace td::summarize_test {
 

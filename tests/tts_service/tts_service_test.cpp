@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "common/errors.h"
 #include "common/hash.h"
 #include "harness.h"
 #include "metrics/metrics.h"
@@ -230,6 +231,37 @@ TEST_CASE("BadInput: an empty script or a text variant dies at once with audio-s
   }
   CHECK(ev[0].data["variant"] == "audio");
   CHECK(ev[0].data["error"].get<std::string>().find("empty_script") != std::string::npos);
+}
+
+TEST_CASE("FailureEvents: audio-sync-error and audio-sync-failed say stage, variant, reason, error and attempts") {
+  td::test::TestDatabase db("ttsfields");
+  auto conn = td::test::migrated_connection(db.url());
+  seed_video(*conn, "yt:fields00001", {"audio-es:advanced"});
+  seed_summary(*conn, "yt:fields00001", "audio-es:advanced", kEnglishScript);
+  auto engine = espeak_engine();
+  engine->before = [](int) { throw td::TransientError("tts_unavailable", "speech server down (test)"); };
+  RunningStage stage(db.url(), engine, postgres_store());
+  auto job = enqueue_tts(*conn, {"yt:fields00001", "audio-es:advanced", 1, false, std::nullopt});
+  REQUIRE(wait_finished(*conn, job) == "dead");
+  auto ev = events(*conn);
+  REQUIRE(ev.size() >= 2);
+  int max_attempts = static_cast<int>(ev.size());
+  for (size_t i = 0; i < ev.size(); ++i) {
+    CAPTURE(i);
+    const auto& d = ev[i].data;
+    CHECK(ev[i].type == (i + 1 == ev.size() ? "audio-sync-failed" : "audio-sync-error"));
+    CHECK(d["stage"] == "tts");
+    CHECK(d["video_id"] == "yt:fields00001");
+    CHECK(d["variant"] == "audio-es:advanced");
+    CHECK(d["reason"] == "tts_unavailable");
+    CHECK(d["error"] == "tts_unavailable: speech server down (test)");
+    CHECK(d["attempt"] == static_cast<int>(i + 1));
+    CHECK(d["max_attempts"] == max_attempts);
+    CHECK(d["job_id"] == job);
+  }
+  CHECK(counter(*conn, "tts_failure") == 1);
+  pqxx::read_transaction tx(*conn);
+  CHECK(tx.exec_params("SELECT reason FROM jobs WHERE id = $1", job)[0][0].as<std::string>() == "tts_unavailable");
 }
 
 TEST_CASE("Fallback: a failing OpenAI-compatible server with TTS_FALLBACK=espeak still stores espeak audio") {

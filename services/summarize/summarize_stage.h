@@ -17,12 +17,13 @@
 //      complete the job, emit the events last, commit. When the stored text
 //      came from a later summarizer than the first (store::summary_fallback
 //      of its guardrail record), summary_fallbacks{from,to,reason} is counted
-//      and summary-fallback emitted with it (issue 15).
+//      and summary-fallback emitted with it, so a wrong LLM_API_KEY or a
+//      truncated answer never passes as a plain success.
 // A job that runs again after it stored (its row is found by job id) stores,
 // counts, enqueues and announces nothing: only the job is completed.
 //
-// Failures come back through on_failure (stage_failure.cpp): report-sync-error
-// while retrying, report-sync-failed + summarize_failure when giving up, and
+// Failures are announced as every stage announces them (stage/failure.h):
+// report-sync-error while retrying, report-sync-failed when giving up, and
 // for a reprocess the request is marked error with reprocess-error.
 #pragma once
 
@@ -31,7 +32,7 @@
 
 #include <pqxx/pqxx>
 
-#include "queue/queue.h"
+#include "stage/stage.h"
 #include "summarize/chain.h"
 #include "worker/worker.h"
 
@@ -51,12 +52,14 @@ struct Config {
 // (td::PermanentError "config"/"llm_config"), not on every job.
 Config config_from(const std::string& summarizer_csv, const std::string& summary_language);
 
-worker::Handler make_handler(Config config);
+class SummarizeStage final : public stage::Stage {
+ public:
+  explicit SummarizeStage(Config config);
+  const stage::Names& names() const override;
+  void handle(worker::JobContext& ctx) override;
 
-// worker::Options::on_failure for summarize jobs (runs in the failure's transaction).
-void on_failure(pqxx::transaction_base& tx, const queue::Job& job, const std::string& error, bool gave_up);
-
-// The reason code at the front of a worker error ("no_transcript: ..."), or "error".
-std::string reason_of(const std::string& error);
+ private:
+  Config config_;
+};
 
 }  // namespace td::summarize_stage
