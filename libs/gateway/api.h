@@ -23,6 +23,9 @@
 namespace td::httpserve {
 class Router;
 }
+namespace td::store {
+class AudioStore;
+}
 
 namespace td::gateway {
 
@@ -40,6 +43,7 @@ struct ApiContext {
   ConnectionPool& pool;
   ReportCache& cache;
   MetricsView& metrics;
+  store::AudioStore& audio;  // AUDIO_DIR's files, or PostgreSQL (options.audio_dir empty)
 };
 
 // Wraps a handler: HttpError -> its status, DatabaseUnavailable or a lost

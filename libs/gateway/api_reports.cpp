@@ -1,14 +1,7 @@
 // GET /api/reports, GET|DELETE /api/reports/yt:<id>, GET /api/audio/yt:<id>/<variant>.mp3.
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include <spdlog/spdlog.h>
 
 #include "common/quote.h"
-#include "events/outbox.h"
-#include "events/types.h"
 #include "gateway/api.h"
 #include "gateway/db_pool.h"
 #include "gateway/report_cache.h"
@@ -17,6 +10,7 @@
 #include "queue/queue.h"
 #include "store/audio.h"
 #include "store/report.h"
+#include "store/video_delete.h"
 #include "store/videos.h"
 #include "variants/variants.h"
 
@@ -89,47 +83,29 @@ void get_report(ApiContext& ctx, const httplib::Request& req, httplib::Response&
   httpserve::serve_bytes(req, res, r->body, "application/json", r->etag);
 }
 
-bool safe_file_name(const std::string& name) {
-  return !name.empty() && name.find('/') == std::string::npos && name != "." && name != "..";
-}
-
 void delete_report(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
   require_api_token(ctx, req);
   const auto key = video_key_from_path(req.matches[1]);
-  std::vector<std::string> orphaned;
-  int cancelled = 0;
+  store::DeletedVideo deleted;
   ctx.pool.run([&](pqxx::connection& c) {
-    orphaned.clear();
-    cancelled = 0;
     pqxx::work tx(c);
-    if (!store::lock_video(tx, key)) throw HttpError(404, "no such video: " + key);
-    auto files = store::audio_files_of_video(tx, key);
-    // Jobs still waiting for this video would only fail: cancel them. A
-    // running one finds the video gone and stops.
-    queue::Queue q;
-    for (const auto& j : q.jobs_for_subject(tx, key, 1000))
-      if ((j.status == "queued" || j.status == "failed") && q.cancel(tx, j.id)) ++cancelled;
-    store::delete_video(tx, key);
-    // Identical MP3s share one file: keep the ones another video still uses.
-    for (const auto& f : files)
-      if (!store::audio_file_in_use(tx, f)) orphaned.push_back(f);
-    events::emit(tx, events::type::report_deleted, key, {{"video_id", key}});
+    try {
+      deleted = store::delete_video(tx, queue::Queue(), key);
+    } catch (const store::UnknownVideo& e) {
+      throw HttpError(404, e.what());
+    }
     tx.commit();
   });
   ctx.cache.invalidate(key);
-  // Files go only after the commit: a rolled-back delete never loses audio.
-  // A failure here leaves an unreferenced file behind (logged), nothing else.
-  int removed = 0;
-  if (!ctx.options.audio_dir.empty()) {
-    for (const auto& f : orphaned) {
-      if (!safe_file_name(f)) continue;
-      auto path = ctx.options.audio_dir + "/" + f;
-      if (::unlink(path.c_str()) == 0) ++removed;
-      else if (errno != ENOENT) spdlog::warn("gateway: could not remove {}: {}", path, std::strerror(errno));
-    }
-  }
-  spdlog::info("gateway: deleted video={} jobs_cancelled={} files_removed={}", key, cancelled, removed);
-  send_json(res, 200, {{"deleted", true}, {"video_id", key}, {"jobs_cancelled", cancelled}, {"files_removed", removed}});
+  // After the commit (store/video_delete.h). A file that cannot be removed
+  // stays behind unreferenced (logged), nothing else.
+  int removed = store::remove_audio_files(ctx.audio, deleted.orphaned_files,
+                                          [](const std::string& file, const std::exception& e) {
+                                            spdlog::warn("gateway: could not remove audio file {}: {}", file, e.what());
+                                          });
+  spdlog::info("gateway: deleted video={} jobs_cancelled={} files_removed={}", key, deleted.jobs_cancelled, removed);
+  send_json(res, 200,
+            {{"deleted", true}, {"video_id", key}, {"jobs_cancelled", deleted.jobs_cancelled}, {"files_removed", removed}});
 }
 
 void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -152,7 +128,7 @@ void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
     // A matching ETag needs no bytes: answer 304 without loading the MP3.
     if (!inm.empty() && httpserve::etag_matches(inm, "\"" + rec->sha256 + "\"")) return;
     try {
-      bytes = std::make_shared<const std::string>(store::load_audio(tx, *rec, ctx.options.audio_dir));
+      bytes = std::make_shared<const std::string>(ctx.audio.load(tx, *rec));
     } catch (const std::runtime_error& e) {
       if (dynamic_cast<const pqxx::failure*>(&e)) throw;
       spdlog::error("gateway: audio {} unreadable: {}", rec->url_path(), e.what());

@@ -2,17 +2,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errors.h"
-#include "events/outbox.h"
-#include "events/types.h"
 #include "gateway/api.h"
 #include "gateway/db_pool.h"
 #include "gateway/report_cache.h"
 #include "httpserve/auth.h"
 #include "httpserve/routes.h"
-#include "metrics/metrics.h"
 #include "store/pipeline.h"
-#include "store/reprocess.h"
-#include "store/summaries.h"
+#include "store/reprocess_schedule.h"
 #include "store/videos.h"
 #include "variants/variants.h"
 #include "youtube/link.h"
@@ -134,46 +130,21 @@ void reprocess(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
     regenerate_audio = j["regenerate_audio"].get<bool>();
   }
 
-  store::OpenedReprocess opened;
+  store::ScheduledReprocess scheduled;
   ctx.pool.run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    auto video = store::get_video(tx, *key);
-    if (!video) throw HttpError(404, "no such video: " + *key);
-    std::vector<std::string> variants;
-    if (asked) {
-      variants = *asked;
-    } else {
-      for (const auto& s : store::current_summaries(tx, *key)) variants.push_back(s.variant);
-      if (variants.empty()) variants = video->requested_variants;
-      if (variants.empty()) throw HttpError(400, "video " + *key + " has no variants yet; pass summary_types");
-    }
-    opened = store::open_reprocess(tx, *key, variants, regenerate_audio);
-    if (opened.created) {
-      store::add_requested_variants(tx, *key, video->url, variants);
-      queue::Queue q;
-      std::vector<int64_t> ids;
-      for (const auto& v : opened.request.variants)
-        ids.push_back(store::enqueue_summarize(tx, q, {*key, v, opened.request.id, regenerate_audio}).id);
-      store::set_reprocess_jobs(tx, opened.request.id, ids);
-      opened.request.job_ids = ids;
-      metrics::increment(tx, "reprocess_requested");
-      events::emit(tx, events::type::reprocess_scheduled, *key,
-                   {{"reprocess_id", opened.request.id},
-                    {"variants", opened.request.variants},
-                    {"job_ids", ids},
-                    {"regenerate_audio", regenerate_audio}});
+    try {
+      scheduled = store::schedule_reprocess(tx, queue::Queue(), *key, asked, regenerate_audio);
+    } catch (const store::UnknownVideo& e) {
+      throw HttpError(404, e.what());
+    } catch (const store::NothingToReprocess& e) {
+      throw HttpError(400, std::string(e.what()) + "; pass summary_types");
     }
     tx.commit();
   });
   ctx.cache.invalidate(*key);
-  spdlog::info("gateway: reprocess video={} id={} created={}", *key, opened.request.id, opened.created);
-  send_json(res, 202,
-            {{"status", opened.created ? "scheduled" : "already_scheduled"},
-             {"reprocess_id", opened.request.id},
-             {"video_id", *key},
-             {"variants", opened.request.variants},
-             {"job_ids", opened.request.job_ids},
-             {"regenerate_audio", opened.request.regenerate_audio}});
+  spdlog::info("gateway: reprocess video={} id={} created={}", *key, scheduled.request.id, scheduled.created);
+  send_json(res, 202, scheduled.to_json());
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "httpserve/routes.h"
 #include "sse/broker.h"
 #include "sse/http.h"
+#include "store/audio.h"
 
 namespace td::gateway {
 
@@ -69,7 +70,8 @@ Gateway::Gateway(Options options) : opt_(std::move(options)) {
                   .poll = opt_.outbox_poll,
                   .metrics_interval = opt_.sse_metrics_interval},
       *broker_, *pool_, [cache = cache_.get()](const std::string& id) { cache->invalidate(id); });
-  ctx_ = std::make_unique<ApiContext>(ApiContext{opt_, *pool_, *cache_, *metrics_});
+  audio_ = store::audio_store_for(opt_.audio_dir);
+  ctx_ = std::make_unique<ApiContext>(ApiContext{opt_, *pool_, *cache_, *metrics_, *audio_});
 
   httpserve::ServerLimits limits;
   limits.api_threads = opt_.threads;

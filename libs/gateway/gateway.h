@@ -28,6 +28,9 @@ class Broker;
 namespace td::httpserve {
 class Router;
 }
+namespace td::store {
+class AudioStore;
+}
 
 namespace td::gateway {
 
@@ -65,6 +68,7 @@ class Gateway {
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<ReportCache> cache_;
   std::unique_ptr<MetricsView> metrics_;
+  std::unique_ptr<store::AudioStore> audio_;
   std::unique_ptr<sse::Broker> broker_;
   std::unique_ptr<OutboxFeed> feed_;
   std::unique_ptr<ApiContext> ctx_;

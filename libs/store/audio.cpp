@@ -23,13 +23,13 @@ RETURNING id, extract(epoch FROM created_at)::float8)SQL"},
                          " FROM audio WHERE video_id = $1 AND variant = $2 ORDER BY id DESC LIMIT 1"},
     {"td_audio_current_all",
      "SELECT DISTINCT ON (variant) " TD_AUDIO_COLUMNS " FROM audio WHERE video_id = $1 ORDER BY variant, id DESC"},
-    // DELETE /api/reports: the files of a video's rows, and whether any other row
+    // delete_video: the files of a video's rows, and whether any other row
     // still points at a file (identical MP3s share one file).
     {"td_audio_files_of_video", "SELECT DISTINCT path FROM audio WHERE video_id = $1 AND store = 'dir' AND path IS NOT NULL"},
     {"td_audio_file_in_use", "SELECT EXISTS (SELECT 1 FROM audio WHERE store = 'dir' AND path = $1)"},
-    // Bytes of a postgres row, following reused_from to the row that holds them.
-    // Issue 15: set by the tts stage right after put() when a fallback engine spoke.
+    // Set by the tts stage right after put() when a fallback engine spoke.
     {"td_audio_set_fallback", "UPDATE audio SET fallback = $2::jsonb WHERE id = $1"},
+    // Bytes of a postgres row, following reused_from to the row that holds them.
     {"td_audio_data", "SELECT data FROM audio WHERE id = coalesce((SELECT reused_from FROM audio WHERE id = $1), $1)"},
 };
 const size_t kAudioStatementCount = std::size(kAudioStatements);

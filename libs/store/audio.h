@@ -55,12 +55,23 @@ class AudioStore {
   // a half-written file; a crash in between leaves an orphan file that the
   // next store of the same bytes (same name) replaces.
   virtual AudioRecord put(pqxx::transaction_base& tx, AudioRecord rec, const std::string& mp3) = 0;
+  // The bytes of a row, whichever store wrote it (load_audio with this
+  // store's folder). The Postgres store knows no folder: a "dir" row throws
+  // std::runtime_error there, as does a file gone from the folder.
+  virtual std::string load(pqxx::transaction_base& tx, const AudioRecord& rec) const = 0;
+  // Removes a file no row refers to any more (a name delete_video returned),
+  // after the commit that deleted its rows; true when a file was removed.
+  // The Postgres store keeps bytes in the rows, which took them along: it
+  // has nothing to remove. The directory store unlinks AUDIO_DIR/<file>.
+  virtual bool remove(const std::string& file) = 0;
 };
 
 class PostgresAudioStore final : public AudioStore {
  public:
   std::string name() const override { return "postgres"; }
   AudioRecord put(pqxx::transaction_base& tx, AudioRecord rec, const std::string& mp3) override;
+  std::string load(pqxx::transaction_base& tx, const AudioRecord& rec) const override;
+  bool remove(const std::string&) override { return false; }
 };
 
 class DirectoryAudioStore final : public AudioStore {
@@ -68,12 +79,20 @@ class DirectoryAudioStore final : public AudioStore {
   explicit DirectoryAudioStore(std::string dir);
   std::string name() const override { return "dir"; }
   AudioRecord put(pqxx::transaction_base& tx, AudioRecord rec, const std::string& mp3) override;
+  std::string load(pqxx::transaction_base& tx, const AudioRecord& rec) const override;
+  // Only a plain name directly inside the folder: a name with '/', or one
+  // starting with '.' (".", "..", the folder's marker, temporary files), is
+  // std::invalid_argument and nothing is touched. A file already gone is
+  // false; any other failure is std::system_error naming the path.
+  bool remove(const std::string& file) override;
 
  private:
   std::string dir_;
 };
 
-// AUDIO_DIR set: DirectoryAudioStore there; otherwise PostgresAudioStore.
+// `audio_dir` non-empty: DirectoryAudioStore there; otherwise PostgresAudioStore.
+std::unique_ptr<AudioStore> audio_store_for(const std::string& audio_dir);
+// The same for AUDIO_DIR.
 std::unique_ptr<AudioStore> audio_store_from_env();
 
 // A new row for `rec` that shares the bytes of `existing` (same script hash):
@@ -100,8 +119,8 @@ void set_audio_fallback(pqxx::transaction_base& tx, int64_t audio_id, const nloh
 std::vector<AudioRecord> current_audio_all(pqxx::transaction_base& tx, const std::string& video_id);
 
 // File names (under AUDIO_DIR) of a video's "dir" rows, and whether any row
-// still refers to a file; DELETE /api/reports removes a file only when no row
-// of another video shares it.
+// still refers to a file; delete_video (store/video_delete.h) leaves a file
+// to remove only when no row of another video shares it.
 std::vector<std::string> audio_files_of_video(pqxx::transaction_base& tx, const std::string& video_id);
 bool audio_file_in_use(pqxx::transaction_base& tx, const std::string& path);
 

@@ -76,10 +76,30 @@ AudioRecord DirectoryAudioStore::put(pqxx::transaction_base& tx, AudioRecord rec
   return insert_audio_row(tx, rec, std::nullopt);
 }
 
-std::unique_ptr<AudioStore> audio_store_from_env() {
-  if (auto dir = env::get("AUDIO_DIR")) return std::make_unique<DirectoryAudioStore>(*dir);
+std::string PostgresAudioStore::load(pqxx::transaction_base& tx, const AudioRecord& rec) const {
+  return load_audio(tx, rec, "");
+}
+
+std::string DirectoryAudioStore::load(pqxx::transaction_base& tx, const AudioRecord& rec) const {
+  return load_audio(tx, rec, dir_);
+}
+
+bool DirectoryAudioStore::remove(const std::string& file) {
+  if (file.empty() || file.front() == '.' || file.find('/') != std::string::npos ||
+      file.find('\0') != std::string::npos)
+    throw std::invalid_argument("not a file name of the audio folder: '" + file + "'");
+  const std::string path = dir_ + "/" + file;
+  if (::unlink(path.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
+  throw std::system_error(errno, std::generic_category(), "remove " + path);
+}
+
+std::unique_ptr<AudioStore> audio_store_for(const std::string& audio_dir) {
+  if (!audio_dir.empty()) return std::make_unique<DirectoryAudioStore>(audio_dir);
   return std::make_unique<PostgresAudioStore>();
 }
+
+std::unique_ptr<AudioStore> audio_store_from_env() { return audio_store_for(env::get_or("AUDIO_DIR", "")); }
 
 std::string load_audio(pqxx::transaction_base& tx, const AudioRecord& rec, const std::string& audio_dir) {
   if (rec.store == "postgres") return load_postgres_audio(tx, rec.id);

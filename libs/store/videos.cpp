@@ -108,7 +108,7 @@ VideoPage list_videos(pqxx::transaction_base& tx, const std::string& q, int limi
   return page;
 }
 
-bool delete_video(pqxx::transaction_base& tx, const std::string& id) {
+bool delete_video_row(pqxx::transaction_base& tx, const std::string& id) {
   return tx.exec_prepared("td_video_delete", id).affected_rows() > 0;
 }
 

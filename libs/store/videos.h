@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,18 @@
 #include "common/clock.h"
 
 namespace td::store {
+
+// Thrown by the operations that need the video to exist (schedule_reprocess,
+// delete_video): what() is "no such video: yt:<id>", the gateway's 404 text.
+class UnknownVideo : public std::runtime_error {
+ public:
+  explicit UnknownVideo(const std::string& video_id)
+      : std::runtime_error("no such video: " + video_id), video_id_(video_id) {}
+  const std::string& video_id() const { return video_id_; }
+
+ private:
+  std::string video_id_;
+};
 
 struct Video {
   std::string id;  // "yt:<id>"
@@ -48,6 +61,9 @@ struct VideoPage {
 VideoPage list_videos(pqxx::transaction_base& tx, const std::string& q, int limit,
                       const std::optional<std::string>& cursor);
 
-bool delete_video(pqxx::transaction_base& tx, const std::string& id);
+// Deletes the row; its transcript, summaries, audio rows and chunk notes go
+// with it (ON DELETE CASCADE). Jobs, events and files are delete_video's
+// business (store/video_delete.h). False when there was no row.
+bool delete_video_row(pqxx::transaction_base& tx, const std::string& id);
 
 }  // namespace td::store

@@ -1,6 +1,9 @@
 #include "commands.h"
 
 #include "common/env.h"
+#include "db/connection.h"
+#include "store/statements.h"
+#include "youtube/link.h"
 
 namespace td::cli {
 
@@ -27,6 +30,23 @@ cxxopts::ParseResult parse_args(cxxopts::Options& options, const std::string& co
                                 " --help)");
   }
   return r;
+}
+
+void add_video_argument(cxxopts::Options& options) {
+  options.add_options()("video", "yt:<id> or a YouTube link", cxxopts::value<std::string>());
+  options.parse_positional({"video"});
+  options.positional_help("yt:<id>|URL");
+}
+
+std::string video_argument(const cxxopts::ParseResult& r, const std::string& command) {
+  if (!r.count("video")) throw std::invalid_argument("missing yt:<id> (see tubedigest " + command + " --help)");
+  return youtube::canonical_key(r["video"].as<std::string>());
+}
+
+std::unique_ptr<pqxx::connection> open_store(const std::string& database_url_flag) {
+  auto conn = db::connect(database_url_from(database_url_flag));
+  store::prepare(*conn);
+  return conn;
 }
 
 }  // namespace td::cli

@@ -23,12 +23,6 @@ namespace td::cli {
 
 namespace {
 
-std::unique_ptr<pqxx::connection> open_store(const std::string& flag) {
-  auto conn = db::connect(database_url_from(flag));
-  store::prepare(*conn);
-  return conn;
-}
-
 std::string job_label(const nlohmann::json& j) {
   std::string label = j.value("kind", "?");
   if (j.contains("variant")) label += " " + j["variant"].get<std::string>();
@@ -168,14 +162,11 @@ int report_command(const Args& args) {
   cxxopts::Options o("tubedigest report", "Show what is stored for a video.");
   o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
       "json", "print the report as JSON (the same document as GET /api/reports/yt:<id>)")(
-      "transcript", "include the transcript text")("video", "yt:<id> or a YouTube link", cxxopts::value<std::string>())(
-      "h,help", "show this help");
-  o.parse_positional({"video"});
-  o.positional_help("yt:<id>");
+      "transcript", "include the transcript text")("h,help", "show this help");
+  add_video_argument(o);
   auto r = parse_args(o, "report", args);
   if (r.count("help")) return std::cout << o.help(), 0;
-  if (!r.count("video")) throw std::invalid_argument("missing yt:<id> (see tubedigest report --help)");
-  auto video_id = youtube::canonical_key(r["video"].as<std::string>());
+  auto video_id = video_argument(r, "report");
   auto conn = open_store(r["database-url"].as<std::string>());
   pqxx::read_transaction tx(*conn);
   auto report = store::build_report(tx, video_id, {.include_transcript = r.count("transcript") > 0});
