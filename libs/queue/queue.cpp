@@ -24,6 +24,33 @@ struct Statement {
 // dedup key is taken (jobs_dedup_pending).
 #define TD_PENDING "('queued', 'running', 'failed')"
 
+// The claim, written once for both statements that claim: the CTEs
+// `picked` and `claimed` (id, kind, payload, attempts, max_attempts,
+// priority, subject, created, run), with the parameters' numbers as given.
+// `picked` is an ordered range scan of jobs_claimable for one kind. The
+// UPDATE finds the picked rows with id = ANY(ARRAY(...)), a primary key
+// lookup: joined to the CTE instead, a generic plan (which cannot see that
+// LIMIT is small) hashes the picked ids against a scan of the whole table,
+// and claims slow down as the table grows. (One kind per statement: with
+// kind = ANY(array) the planner cannot use the index order and would sort
+// every waiting job of those kinds.)
+#define TD_CLAIM(KIND, WORKER, LIMIT, NOW, LEASE)                                                              \
+  "picked AS (\n"                                                                                              \
+  "  SELECT id FROM jobs\n"                                                                                    \
+  "   WHERE kind = " KIND " AND status IN ('queued', 'failed') AND run_at <= coalesce(" NOW "::timestamptz, now())\n" \
+  "   ORDER BY priority, run_at, id\n"                                                                         \
+  "   LIMIT " LIMIT "\n"                                                                                       \
+  "   FOR UPDATE SKIP LOCKED\n"                                                                                \
+  "), claimed AS (\n"                                                                                          \
+  "  UPDATE jobs j\n"                                                                                          \
+  "     SET status = 'running', attempts = j.attempts + 1, lease_owner = " WORKER ",\n"                        \
+  "         lease_expires_at = coalesce(" NOW "::timestamptz, now()) + " LEASE " * interval '1 millisecond',\n" \
+  "         started_at = coalesce(" NOW "::timestamptz, now()), finished_at = NULL\n"                          \
+  "   WHERE j.id = ANY(ARRAY(SELECT id FROM picked))\n"                                                        \
+  "  RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.priority, j.subject,\n"                  \
+  "            extract(epoch FROM j.created_at)::float8 AS created, extract(epoch FROM j.run_at)::float8 AS run\n" \
+  ")"
+
 constexpr Statement kStatements[] = {
     // Batch insert. Ids are drawn in the input CTE, so each input row knows
     // its id whether or not the insert skipped it for a dedup conflict; the
@@ -57,28 +84,8 @@ SELECT id FROM jobs WHERE dedup_key = $1 AND status IN )SQL" TD_PENDING R"SQL( L
 
     {"td_job_notify", "SELECT pg_notify($1, '')"},
 
-    // The claim: an ordered range scan of jobs_claimable for one kind.
-    // The UPDATE finds the picked rows with id = ANY(ARRAY(...)), a primary
-    // key lookup: joined to the CTE instead, a generic plan (which cannot see
-    // that LIMIT is small) hashes the picked ids against a scan of the whole
-    // table, and claims slow down as the table grows.
-    // (One kind per statement: with kind = ANY(array) the planner cannot use
-    // the index order and would sort every waiting job of those kinds.)
-    {"td_job_claim", R"SQL(
-WITH picked AS (
-  SELECT id FROM jobs
-   WHERE kind = $1 AND status IN ('queued', 'failed') AND run_at <= coalesce($4::timestamptz, now())
-   ORDER BY priority, run_at, id
-   LIMIT $3
-   FOR UPDATE SKIP LOCKED
-)
-UPDATE jobs j
-   SET status = 'running', attempts = j.attempts + 1, lease_owner = $2,
-       lease_expires_at = coalesce($4::timestamptz, now()) + $5 * interval '1 millisecond',
-       started_at = coalesce($4::timestamptz, now()), finished_at = NULL
- WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
-RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.priority, j.subject,
-          extract(epoch FROM j.created_at)::float8, extract(epoch FROM j.run_at)::float8)SQL"},
+    // A claim on its own, in the caller's transaction.
+    {"td_job_claim", "WITH " TD_CLAIM("$1", "$2", "$3", "$4", "$5") "\nSELECT * FROM claimed"},
 
     // The worker runtime's round trip: complete the jobs it finished and
     // claim the next ones in one autocommit statement. Its commit is
@@ -94,21 +101,7 @@ done AS (
   UPDATE jobs SET status = 'done', finished_at = coalesce($4::timestamptz, now()), lease_expires_at = NULL
    WHERE id = ANY($1::bigint[]) AND status = 'running' AND lease_owner = $2
   RETURNING id
-), picked AS (
-  SELECT id FROM jobs
-   WHERE kind = $3 AND status IN ('queued', 'failed') AND run_at <= coalesce($4::timestamptz, now())
-   ORDER BY priority, run_at, id
-   LIMIT $5
-   FOR UPDATE SKIP LOCKED
-), claimed AS (
-  UPDATE jobs j
-     SET status = 'running', attempts = j.attempts + 1, lease_owner = $2,
-         lease_expires_at = coalesce($4::timestamptz, now()) + $6 * interval '1 millisecond',
-         started_at = coalesce($4::timestamptz, now()), finished_at = NULL
-   WHERE j.id = ANY(ARRAY(SELECT id FROM picked))
-  RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.priority, j.subject,
-            extract(epoch FROM j.created_at)::float8 AS created, extract(epoch FROM j.run_at)::float8 AS run
-)
+), )SQL" TD_CLAIM("$3", "$2", "$5", "$4", "$6") R"SQL(
 SELECT (SELECT count(*) FROM done), sync.v, c.* FROM sync LEFT JOIN claimed c ON true)SQL"},
 
     // Skips rows locked right now (a slot completing them): a heartbeat never
@@ -214,6 +207,7 @@ SELECT id, kind, attempts, coalesce(last_error, ''), subject, extract(epoch FROM
 };
 
 #undef TD_PENDING
+#undef TD_CLAIM
 
 // Reads a claimed job from columns at..at+8 of a row.
 Job job_from_row(const pqxx::row& r, pqxx::row::size_type at = 0) {
@@ -458,11 +452,31 @@ std::optional<std::string> Queue::status(pqxx::transaction_base& tx, int64_t id)
   return rows[0][0].as<std::string>();
 }
 
+namespace {
+constexpr std::pair<JobStatus, std::string_view> kStatusNames[] = {
+    {JobStatus::queued, "queued"}, {JobStatus::running, "running"}, {JobStatus::failed, "failed"},
+    {JobStatus::done, "done"},     {JobStatus::dead, "dead"},       {JobStatus::cancelled, "cancelled"}};
+}  // namespace
+
+std::string_view to_string(JobStatus status) {
+  for (const auto& [s, name] : kStatusNames)
+    if (s == status) return name;
+  return "unknown";
+}
+
+std::optional<JobStatus> parse_job_status(std::string_view name) {
+  for (const auto& [s, n] : kStatusNames)
+    if (n == name) return s;
+  return std::nullopt;
+}
+
 std::vector<JobSummary> Queue::jobs_for_subject(pqxx::transaction_base& tx, const std::string& subject,
                                                 int limit) const {
   std::vector<JobSummary> out;
   for (const auto& r : tx.exec_prepared("td_job_by_subject", subject, limit)) {
-    JobSummary j{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(), r[4].as<int>(),
+    auto status = parse_job_status(r[2].as<std::string>());
+    if (!status) throw std::runtime_error("job " + r[0].as<std::string>() + " has an unknown status " + r[2].as<std::string>());
+    JobSummary j{r[0].as<int64_t>(), r[1].as<std::string>(), *status, r[3].as<int>(), r[4].as<int>(),
                  r[5].as<std::string>(), std::nullopt, from_epoch(r[7].as<double>()), std::nullopt};
     if (!r[6].is_null()) j.last_error = r[6].as<std::string>();
     if (!r[8].is_null()) j.finished_at = from_epoch(r[8].as<double>());

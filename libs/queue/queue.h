@@ -27,12 +27,25 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/backoff.h"
 #include "common/clock.h"
 
 namespace td::queue {
+
+// A job's state (schema/001_jobs.sql): queued -> running -> done, or
+// failed (waiting for its retry) -> running ..., dead (gave up), cancelled.
+enum class JobStatus { queued, running, failed, done, dead, cancelled };
+
+std::string_view to_string(JobStatus status);
+// nullopt for a name that is no status.
+std::optional<JobStatus> parse_job_status(std::string_view name);
+// Waiting to run, running, or waiting for its retry: the job will still run.
+constexpr bool is_pending(JobStatus s) {
+  return s == JobStatus::queued || s == JobStatus::running || s == JobStatus::failed;
+}
 
 struct EnqueueOptions {
   int priority = 100;  // lower runs first
@@ -112,7 +125,7 @@ struct DeadJob {
 struct JobSummary {
   int64_t id;
   std::string kind;
-  std::string status;
+  JobStatus status;
   int attempts;
   int max_attempts;
   std::string payload;

@@ -72,7 +72,7 @@ std::optional<nlohmann::json> build_report(pqxx::transaction_base& tx, const std
   for (const auto& j : q.jobs_for_subject(tx, video_id, options.max_jobs)) {
     nlohmann::json o = {{"id", j.id},
                         {"kind", j.kind},
-                        {"status", j.status},
+                        {"status", queue::to_string(j.status)},
                         {"attempts", j.attempts},
                         {"max_attempts", j.max_attempts},
                         {"created_at", iso8601(j.created_at)}};

@@ -334,3 +334,16 @@ TEST_CASE_FIXTURE(Fixture, "BatchEnqueue keeps input order and stores every fiel
     CHECK(j.subject == batch[i].options.subject);
   }
 }
+
+TEST_CASE("JobStatus: every state round-trips through its name; pending means it will still run") {
+  using td::queue::JobStatus;
+  for (auto s : {JobStatus::queued, JobStatus::running, JobStatus::failed, JobStatus::done, JobStatus::dead,
+                 JobStatus::cancelled})
+    CHECK(td::queue::parse_job_status(td::queue::to_string(s)) == s);
+  CHECK(td::queue::to_string(JobStatus::dead) == "dead");
+  CHECK_FALSE(td::queue::parse_job_status("Dead"));
+  CHECK_FALSE(td::queue::parse_job_status(""));
+  CHECK(td::queue::is_pending(JobStatus::failed));
+  CHECK_FALSE(td::queue::is_pending(JobStatus::dead));
+  CHECK_FALSE(td::queue::is_pending(JobStatus::done));
+}
