@@ -89,8 +89,7 @@ void require_text(const std::string& what, const std::string& value) {
 }
 
 std::string video_key_from_path(const std::string& segment) {
-  if (segment.size() == 14 && segment.rfind("yt:", 0) == 0 && youtube::is_valid_video_id(segment.substr(3)))
-    return segment;
+  if (youtube::is_video_key(segment)) return segment;
   throw HttpError(400, "invalid video id " + quote_input(segment) + ": expected yt:<11-character id>");
 }
 

@@ -166,7 +166,7 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
     for (auto& item : *items) {
       if (item.is_object() && str(item, "id") == id) return map_item(item, id);
     }
-    throw td::PermanentError("not_found", "yt:" + id + " does not exist or is private (the Data API does not list it)");
+    throw td::PermanentError("not_found", video_key(id) + " does not exist or is private (the Data API does not list it)");
   }
   std::string reason = is_json ? error_reason(body) : "";
   if (resp.status == 403 && (reason == "quotaExceeded" || reason == "dailyLimitExceeded")) {

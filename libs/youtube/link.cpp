@@ -79,7 +79,7 @@ bool is_valid_video_id(std::string_view id) {
 std::string parse_video_id(std::string_view raw) {
   std::string_view link = trim(raw);
   if (link.empty()) reject(raw, "empty");
-  if (starts_with_ci(link, "yt:")) return checked_id(raw, link.substr(3));
+  if (starts_with_ci(link, kKeyPrefix)) return checked_id(raw, link.substr(kKeyPrefix.size()));
   if (is_valid_video_id(link)) return std::string(link);
 
   std::string_view rest = link;
@@ -135,7 +135,20 @@ std::string parse_video_id(std::string_view raw) {
   reject(raw, "unrecognised YouTube page '/" + std::string(first.substr(0, 40)) + "'");
 }
 
-std::string canonical_key(std::string_view link) { return "yt:" + parse_video_id(link); }
+std::string video_key(std::string_view id) { return std::string(kKeyPrefix) + std::string(id); }
+
+bool is_video_key(std::string_view key) {
+  return key.size() == kKeyPrefix.size() + 11 && key.substr(0, kKeyPrefix.size()) == kKeyPrefix &&
+         is_valid_video_id(key.substr(kKeyPrefix.size()));
+}
+
+std::string id_of_key(std::string_view key) {
+  if (!is_video_key(key))
+    throw td::PermanentError("bad_link", "not a video key: '" + std::string(key.substr(0, 40)) + "' (expected yt:<id>)");
+  return std::string(key.substr(kKeyPrefix.size()));
+}
+
+std::string canonical_key(std::string_view link) { return video_key(parse_video_id(link)); }
 
 std::string watch_url(std::string_view id) { return "https://www.youtube.com/watch?v=" + std::string(id); }
 

@@ -1,3 +1,4 @@
+#include "youtube/link.h"
 #include "youtube/metadata.h"
 
 #include <spdlog/spdlog.h>
@@ -117,10 +118,10 @@ bool metadata_missing(const VideoMetadata& m) { return m.source == "none"; }
 
 void require_finished(const VideoMetadata& m) {
   if (m.live_status == "is_live") {
-    throw td::PermanentError("live_not_finished", "yt:" + m.id + " is live right now; submit it again after the stream ends");
+    throw td::PermanentError("live_not_finished", video_key(m.id) + " is live right now; submit it again after the stream ends");
   }
   if (m.live_status == "is_upcoming") {
-    throw td::PermanentError("live_not_finished", "yt:" + m.id + " is a scheduled stream or premiere that has not started");
+    throw td::PermanentError("live_not_finished", video_key(m.id) + " is a scheduled stream or premiere that has not started");
   }
 }
 

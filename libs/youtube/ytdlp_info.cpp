@@ -1,3 +1,4 @@
+#include "youtube/link.h"
 #include "youtube/ytdlp_info.h"
 
 #include <algorithm>
@@ -100,7 +101,7 @@ VideoMetadata parse_ytdlp_info(std::string_view json_text, const std::string& re
   }
   auto type = str(info, "_type");
   if (type == "playlist" || type == "multi_video") {
-    throw td::PermanentError("bad_link", "yt:" + requested_id + " resolved to a playlist, not a single video");
+    throw td::PermanentError("bad_link", video_key(requested_id) + " resolved to a playlist, not a single video");
   }
   VideoMetadata m;
   m.id = requested_id;

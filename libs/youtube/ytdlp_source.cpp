@@ -128,7 +128,7 @@ Transcript YtDlpTranscriptSource::fetch(const VideoMetadata& given) {
   }
   auto ranked = rank_tracks(*video.captions, video_language(video));
   if (ranked.empty()) {
-    throw td::PermanentError("no_transcript", "yt:" + video.id + " has no captions, neither uploaded nor automatic");
+    throw td::PermanentError("no_transcript", video_key(video.id) + " has no captions, neither uploaded nor automatic");
   }
   std::string tried;
   size_t attempts = 0;
@@ -139,7 +139,7 @@ Transcript YtDlpTranscriptSource::fetch(const VideoMetadata& given) {
     if (auto t = try_track(video.id, track)) return std::move(*t);
     tried += (tried.empty() ? "" : ", ") + track.language + (track.automatic ? " (auto)" : " (manual)");
   }
-  throw td::PermanentError("no_transcript", "yt:" + video.id + ": no caption track had any text (tried " +
+  throw td::PermanentError("no_transcript", video_key(video.id) + ": no caption track had any text (tried " +
                                                 (tried.empty() ? std::string("none") : tried) + ")");
 }
 

@@ -107,3 +107,16 @@ TEST_CASE("bad ids are refused with the reason") {
 TEST_CASE("the watch url is what yt-dlp gets") {
   CHECK(td::youtube::watch_url("dQw4w9WgXcQ") == "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
 }
+
+TEST_CASE("video keys: yt:<id> is made, recognised and taken apart in one place") {
+  using namespace td::youtube;
+  CHECK(video_key("dQw4w9WgXcQ") == "yt:dQw4w9WgXcQ");
+  CHECK(is_video_key("yt:dQw4w9WgXcQ"));
+  CHECK_FALSE(is_video_key("dQw4w9WgXcQ"));          // a bare id is a link form, not a key
+  CHECK_FALSE(is_video_key("yt:dQw4w9WgXc"));        // 10 characters
+  CHECK_FALSE(is_video_key("YT:dQw4w9WgXcQ"));       // keys are written one way
+  CHECK_FALSE(is_video_key("yt:dQw4w9WgXc!"));
+  CHECK(id_of_key("yt:dQw4w9WgXcQ") == "dQw4w9WgXcQ");
+  CHECK_THROWS_AS(id_of_key("https://youtu.be/dQw4w9WgXcQ"), td::PermanentError);
+  CHECK(id_of_key(canonical_key("https://youtu.be/dQw4w9WgXcQ?t=3")) == "dQw4w9WgXcQ");
+}
