@@ -111,12 +111,9 @@ void delete_report(ApiContext& ctx, const httplib::Request& req, httplib::Respon
 void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
   const auto key = video_key_from_path(req.matches[1]);
   const std::string vname = req.matches[2];
-  Variant v;
-  try {
-    v = parse_variant(vname);
-  } catch (const UnknownVariant& e) {
-    throw HttpError(404, "no audio variant " + quote_input(vname));
-  }
+  const auto found = find_variant(vname);
+  if (!found) throw HttpError(404, "no audio variant " + quote_input(vname));
+  const Variant& v = *found;
   if (!v.is_audio()) throw HttpError(404, "'" + v.name() + "' is a text variant; audio variants: audio, audio-fr, audio-es");
   std::optional<store::AudioRecord> rec;
   std::shared_ptr<const std::string> bytes;

@@ -1,8 +1,12 @@
 // GET /: the dashboard. One static page (HTML + plain JS, no build step)
 // compiled into the binary. It lists reports, submits links, plays audio and
 // keeps its cards current from /api/report-events (EventSource resumes with
-// Last-Event-ID by itself). Text from videos is only ever set through
+// Last-Event-ID by itself); the event types it listens to are generated
+// from events::kAllTypes. Text from videos is only ever set through
 // textContent, never as HTML.
+#include <string>
+
+#include "events/types.h"
 #include "gateway/api.h"
 #include "httpserve/routes.h"
 
@@ -59,7 +63,7 @@ async function get(u) {
 }
 function say(text) { $("#msg").textContent = text || ""; }
 
-// Issue 15: "summary: openai → extractive (llm_auth)"; the audio's too when it fell back.
+// A fallback's line: "summary: openai → extractive (llm_auth)"; the audio's too when it fell back.
 function fallbackText(s) {
   const one = f => (f.stage === "tts" ? "audio: " : "summary: ") + f.from + " \u2192 " + f.to + " (" + f.reason + ")";
   const parts = [one(s.fallback)];
@@ -134,9 +138,8 @@ $("#submit").onsubmit = async e => {
 $("#q").oninput = () => { clearTimeout(window.qt); window.qt = setTimeout(() => load(true), 250); };
 $("#more").onclick = () => load(false);
 
-const types = ["report-updated","report-synced","report-sync-error","report-sync-failed","audio-ready","audio-synced",
-  "audio-sync-error","audio-sync-failed","reprocess-scheduled","reprocess-requested","reprocess-complete","reprocess-error","report-deleted",
-  "summary-fallback","tts-fallback"];
+// Filled from events::kAllTypes when the gateway builds the page.
+const types = @EVENT_TYPES@;
 // The browser reconnects by itself (with Last-Event-ID) after a dropped
 // connection, but gives up for good after any answer but 200, such as the 503
 // past SSE_MAX_CLIENTS: then open a new stream from the last id seen, or
@@ -164,13 +167,35 @@ load(true);
 </script></body></html>
 )HTML";
 
+// The event types as a JavaScript array literal. The names are plain
+// lowercase words and hyphens, so they need no escaping inside quotes.
+std::string event_types_js() {
+  std::string out = "[";
+  for (auto t : events::kAllTypes) {
+    if (out.size() > 1) out += ',';
+    out.append("\"").append(t).append("\"");
+  }
+  return out + "]";
+}
+
+// kPage with its placeholder filled; built once, on first use.
+const std::string& page() {
+  static const std::string built = [] {
+    std::string p = kPage;
+    const std::string mark = "@EVENT_TYPES@";
+    p.replace(p.find(mark), mark.size(), event_types_js());
+    return p;
+  }();
+  return built;
+}
+
 }  // namespace
 
 void install_dashboard(httpserve::Router& r) {
   r.get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_content(kPage, "text/html; charset=utf-8");
+    res.set_content(page(), "text/html; charset=utf-8");
   });
 }
 

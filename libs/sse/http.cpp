@@ -3,16 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "common/quote.h"
+#include "events/types.h"
 #include "httpserve/errors.h"
 
 namespace td::sse {
 
 const std::vector<std::string>& known_event_types() {
-  static const std::vector<std::string> types{
-      "report-synced",       "audio-synced",        "report-sync-failed",  "report-sync-error",
-      "audio-sync-failed",   "audio-sync-error",    "reprocess-scheduled", "reprocess-requested",
-      "reprocess-complete",  "reprocess-error",     "audio-ready",         "report-updated",
-      "report-deleted"};
+  static const std::vector<std::string> types(events::kAllTypes.begin(), events::kAllTypes.end());
   return types;
 }
 

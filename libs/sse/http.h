@@ -29,7 +29,7 @@
 
 namespace td::sse {
 
-// The event types of the outbox (issue 8), for validating ?types=.
+// The event types of the outbox (events::kAllTypes), for validating ?types=.
 const std::vector<std::string>& known_event_types();
 
 struct EndpointOptions {

@@ -25,11 +25,8 @@ Subject subject_of(const queue::Job& job) {
   if (p.contains("video_id") && p["video_id"].is_string()) s.video_id = p["video_id"];
   else if (job.subject) s.video_id = *job.subject;
   if (p.contains("variant") && p["variant"].is_string()) {
-    try {
-      s.variant = parse_variant(p["variant"].get<std::string>()).name();
-    } catch (const UnknownVariant&) {
-      s.variant = p["variant"];  // named as the job named it
-    }
+    auto v = find_variant(p["variant"].get<std::string>());
+    s.variant = v ? json(v->name()) : p["variant"];  // unknown: named as the job named it
   }
   if (p.contains("reprocess_id") && p["reprocess_id"].is_number_integer())
     s.reprocess_id = p["reprocess_id"].get<int64_t>();

@@ -21,21 +21,10 @@ ON CONFLICT (video_id) DO UPDATE SET language = excluded.language, source = excl
 };
 const size_t kTranscriptStatementCount = std::size(kTranscriptStatements);
 
-int count_words(const std::string& text) {
-  int n = 0;
-  bool in_word = false;
-  for (unsigned char c : text) {
-    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (!space && !in_word) ++n;
-    in_word = !space;
-  }
-  return n;
-}
-
 void upsert_transcript(pqxx::transaction_base& tx, const TranscriptRow& t) {
   forget_stale_chunk_notes(tx, t.video_id, t.text);
   tx.exec_prepared("td_transcript_upsert", t.video_id, db::nullable(t.language), t.source, t.text, t.segments.dump(),
-                   t.word_count ? t.word_count : count_words(t.text));
+                   t.word_count);
 }
 
 bool touch_transcript(pqxx::transaction_base& tx, const std::string& video_id) {

@@ -17,6 +17,8 @@ struct TranscriptRow {
   std::string source;  // manual | auto | user
   std::string text;
   nlohmann::json segments = nlohmann::json::array();  // [{"start_ms": n, "text": "..."}]
+  // summarize::count_words(text), the rule summaries' word_count and word
+  // ranges use too; the writer (ingest) counts, the store keeps it as given.
   int word_count = 0;
 };
 
@@ -36,8 +38,5 @@ struct NewestTranscript {
   Clock::time_point created_at{};
 };
 std::optional<NewestTranscript> newest_transcript(pqxx::transaction_base& tx);
-
-// Counts words the way reports do: runs of non-space characters.
-int count_words(const std::string& text);
 
 }  // namespace td::store

@@ -12,7 +12,10 @@ namespace td::summarize {
 std::string trim(std::string_view s);
 // Whitespace-separated tokens.
 std::vector<std::string> split_words(std::string_view text);
-// Tokens that carry at least one letter or digit ("-" and "**" do not count).
+// Tokens that carry at least one letter or digit ("-", ">>" and "**" do not
+// count; any byte >= 0x80 is taken as a letter). The product's one word count:
+// word ranges are checked with it, and it fills both summaries.word_count and
+// transcripts.word_count. Speech pacing counts otherwise (tts::count_spoken_words).
 int count_words(std::string_view text);
 bool is_word_token(std::string_view token);
 

@@ -199,7 +199,7 @@ std::vector<Piece> pieces_of(const std::vector<std::vector<std::string>>& paragr
   std::vector<Piece> pieces;
   for (const auto& paragraph : paragraphs) {
     for (const auto& chunk : paragraph) {
-      pieces.push_back({chunk, count_words(chunk), ends_sentence(chunk) ? After::sentence : After::nothing});
+      pieces.push_back({chunk, count_spoken_words(chunk), ends_sentence(chunk) ? After::sentence : After::nothing});
     }
     pieces.back().after = After::paragraph;
   }

@@ -400,7 +400,7 @@ std::string clean_script(std::string_view text) {
   return out;
 }
 
-size_t count_words(std::string_view text) {
+size_t count_spoken_words(std::string_view text) {
   size_t words = 0;
   bool counted = false;  // the current run of non-space characters is already a word
   for (size_t i = 0; i < text.size();) {

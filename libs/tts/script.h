@@ -19,10 +19,12 @@ namespace td::tts {
 // dropped. Never throws for any input; the result may be empty.
 std::string clean_script(std::string_view text);
 
-// Words as a reader counts them: runs of non-space characters holding at
-// least one letter or digit ("l'été" and "sous-estiment" are one, a lone ":"
-// or "--" none). Speech rates are words per minute of these.
-size_t count_words(std::string_view text);
+// Words a speaker says, for speech rates (words per minute of these): runs of
+// non-space characters holding a letter or digit code point ("l'été" and
+// "sous-estiment" are one; a lone ":", "--" or "¿" none). A count of its own
+// because summarize::count_words, the stored one that QA's ranges use, takes
+// any non-ASCII byte for a letter (a lone "—" is a word there).
+size_t count_spoken_words(std::string_view text);
 
 // True when the text has at least one letter or digit to say.
 bool has_speakable_text(std::string_view cleaned);

@@ -54,24 +54,42 @@ std::string valid_variants_help() {
          "audio-fr:beginner)";
 }
 
-Variant parse_variant(const std::string& raw) {
+namespace {
+
+// The rules of find_variant and parse_variant: the variant, or (in why) what
+// is wrong with the name.
+std::optional<Variant> lookup(const std::string& raw, std::string* why) {
+  auto refuse = [why](std::string reason) -> std::optional<Variant> {
+    if (why) *why = std::move(reason) + "; " + valid_variants_help();
+    return std::nullopt;
+  };
   std::string name = trim(raw);
   auto colon = name.find(':');
   std::string base = name.substr(0, colon);
   Variant v{base, Level::none};
   bool known = std::find(kText.begin(), kText.end(), base) != kText.end() ||
                std::find(kAudio.begin(), kAudio.end(), base) != kAudio.end();
-  if (!known) throw UnknownVariant("unknown variant '" + name + "'; " + valid_variants_help());
+  if (!known) return refuse("unknown variant '" + name + "'");
   if (colon != std::string::npos) {
     std::string level = name.substr(colon + 1);
-    if (!v.is_multilingual())
-      throw UnknownVariant("variant '" + base + "' takes no level suffix ('" + name + "'); " + valid_variants_help());
+    if (!v.is_multilingual()) return refuse("variant '" + base + "' takes no level suffix ('" + name + "')");
     if (level == "beginner") v.level = Level::beginner;
     else if (level == "intermediate") v.level = Level::intermediate;
     else if (level == "advanced") v.level = Level::advanced;
-    else throw UnknownVariant("unknown level '" + level + "' in '" + name + "'; " + valid_variants_help());
+    else return refuse("unknown level '" + level + "' in '" + name + "'");
   }
   return v;
+}
+
+}  // namespace
+
+std::optional<Variant> find_variant(std::string_view name) { return lookup(std::string(name), nullptr); }
+
+Variant parse_variant(const std::string& name) {
+  std::string why;
+  auto v = lookup(name, &why);
+  if (!v) throw UnknownVariant(why);
+  return *v;
 }
 
 std::vector<Variant> parse_variant_list(const std::vector<std::string>& names) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace td {
@@ -37,7 +38,11 @@ class UnknownVariant : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Throws UnknownVariant with a message listing the valid names.
+// The variant `name` spells (surrounding spaces ignored), or nothing when it
+// names none: for callers that skip or answer an unknown name their own way.
+std::optional<Variant> find_variant(std::string_view name);
+// The same lookup for edges whose answer is the reason: throws UnknownVariant
+// with a message saying what is wrong and listing the valid names.
 Variant parse_variant(const std::string& name);
 // Comma-separated list (spaces allowed); duplicates folded; order kept.
 std::vector<Variant> parse_variant_list(const std::string& csv);

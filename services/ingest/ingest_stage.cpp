@@ -10,6 +10,7 @@
 #include "metrics/metrics.h"
 #include "store/audio.h"
 #include "summarize/language.h"
+#include "summarize/text.h"
 #include "store/metadata_cache.h"
 #include "store/pauses.h"
 #include "store/pipeline.h"
@@ -159,7 +160,7 @@ store::TranscriptRow IngestStage::fetch_transcript(pqxx::connection& conn, const
   row.source = transcript.source;
   row.text = transcript.text;
   row.segments = youtube::segments_to_json(transcript);
-  row.word_count = store::count_words(transcript.text);
+  row.word_count = summarize::count_words(transcript.text);
   return row;
 }
 
@@ -220,11 +221,8 @@ void IngestStage::handle(worker::JobContext& ctx) {
   // since this one is done by then.
   for (const auto& name : store::upsert_video(tx, video)) {
     if (std::any_of(variants.begin(), variants.end(), [&](const Variant& v) { return v.name() == name; })) continue;
-    try {
-      variants.push_back(parse_variant(name));
-    } catch (const UnknownVariant& e) {
-      spdlog::warn("job={} video={} ignoring stored variant: {}", ctx.job().id, key, e.what());
-    }
+    if (auto v = find_variant(name)) variants.push_back(*v);
+    else spdlog::warn("job={} video={} ignoring unknown stored variant '{}'", ctx.job().id, key, name);
   }
 
   // A reused transcript is not written again: a refresh of the same video

@@ -3,12 +3,13 @@
 #include <cmath>
 
 #include "common/errors.h"
+#include "summarize/text.h"
 
 namespace td::summarize_stage {
 
 summarize::SummaryInput summary_input_from(const store::Video& video, const store::TranscriptRow& transcript,
                                            const std::string& summary_language) {
-  if (store::count_words(transcript.text) == 0)
+  if (summarize::count_words(transcript.text) == 0)
     throw PermanentError("no_transcript", "the transcript of " + video.id + " is empty");
   summarize::SummaryInput in;
   in.text = transcript.text;
@@ -40,8 +41,8 @@ summarize::SummaryInput summary_input_from(const store::Video& video, const stor
   // fragment: fall back to the plain text then.
   if (!in.segments.empty()) {
     size_t seg_words = 0;
-    for (const auto& s : in.segments) seg_words += store::count_words(s.text);
-    if (seg_words * 2 < static_cast<size_t>(store::count_words(in.text))) in.segments.clear();
+    for (const auto& s : in.segments) seg_words += summarize::count_words(s.text);
+    if (seg_words * 2 < static_cast<size_t>(summarize::count_words(in.text))) in.segments.clear();
   }
   return in;
 }

@@ -10,11 +10,9 @@ namespace td::summarize_stage {
 namespace {
 
 std::optional<std::string> stored_name(const std::string& raw) {
-  try {
-    return parse_variant(raw).name();
-  } catch (const UnknownVariant&) {
-    return std::nullopt;  // refused at submit; an old row must not block syncing forever
-  }
+  // Unknown: refused at submit; an old row must not block syncing forever.
+  if (auto v = find_variant(raw)) return v->name();
+  return std::nullopt;
 }
 
 }  // namespace

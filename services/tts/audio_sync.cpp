@@ -9,13 +9,9 @@ namespace td::tts_stage {
 std::vector<std::string> synced_audio_variants(pqxx::transaction_base& tx, const store::Video& video) {
   std::vector<std::string> audio;
   for (const auto& name : video.requested_variants) {
-    td::Variant v;
-    try {
-      v = td::parse_variant(name);
-    } catch (const td::UnknownVariant&) {
-      continue;  // not ours to judge; the submitter validated what it stored
-    }
-    if (v.is_audio()) audio.push_back(v.name());
+    // An unknown name is not ours to judge; the submitter validated what it stored.
+    auto v = td::find_variant(name);
+    if (v && v->is_audio()) audio.push_back(v->name());
   }
   if (audio.empty()) return {};
   auto rows = store::current_audio_all(tx, video.id);

@@ -40,3 +40,20 @@ TEST_CASE("variant lists fold duplicates and keep order") {
   CHECK(td::join_names(list) == "audio-fr,comprehensive,audio");
   CHECK(td::join_names(td::parse_variant_list(td::kDefaultVariants)) == td::kDefaultVariants);
 }
+
+TEST_CASE("find_variant returns the variant parse_variant would, and nothing for an unknown name") {
+  for (auto name : {"comprehensive", " bullet-points ", "key-insights", "audio", "audio-fr:beginner", "audio-es",
+                    "audio-es:intermediate", "audio-fr:advanced"}) {
+    CAPTURE(name);
+    auto found = td::find_variant(name);
+    REQUIRE(found.has_value());
+    CHECK(*found == td::parse_variant(name));
+    CHECK(found->level == td::parse_variant(name).level);
+  }
+  CHECK(td::find_variant("audio-fr:beginner")->target_language() == "fr");
+  for (auto name : {"", "summary", "audio:beginner", "audio-fr:expert", "comprehensive:advanced", "audio-de"}) {
+    CAPTURE(name);
+    CHECK_FALSE(td::find_variant(name).has_value());
+    CHECK_THROWS_AS(td::parse_variant(name), td::UnknownVariant);
+  }
+}

@@ -532,7 +532,7 @@ TEST_CASE("Speeches end to end: automatic captions only, every variant, read and
       CHECK(decoded.seconds() > 10);
       CHECK(decoded.rms() > 300);
       CHECK(decoded.seconds() == doctest::Approx((*rv)["duration"].get<double>()).epsilon(0.05));
-      size_t words = td::tts::count_words(td::tts::clean_script(text));
+      size_t words = td::tts::count_spoken_words(td::tts::clean_script(text));
       int want = kRate.at(v.effective_level());
       double wpm = words * 60.0 / decoded.seconds();
       MESSAGE(sc.speech << " " << name << ": " << lang << ", " << (*rv)["word_count"] << " words (" << words

@@ -3,6 +3,9 @@
 
 #include <unistd.h>
 
+#include <set>
+
+#include "events/types.h"
 #include "fixture.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
@@ -45,6 +48,24 @@ TEST_CASE("health, readiness, unknown routes and wrong methods answer JSON") {
   CHECK(page->status == 200);
   CHECK(page->get_header_value("Content-Type").find("text/html") == 0);
   CHECK(page->body.find("new EventSource(withToken(\"/api/report-events\"") != std::string::npos);  // tests/browser runs it
+}
+
+TEST_CASE("the dashboard listens to every outbox event type, from the one list") {
+  TestDatabase db("gw");
+  auto conn = migrated_connection(db.url());
+  RunningGateway g(gateway_options(db.url()));
+  auto page = g.client().Get("/");
+  REQUIRE(page);
+  REQUIRE(page->status == 200);
+  const std::string mark = "const types = ";
+  auto at = page->body.find(mark);
+  REQUIRE(at != std::string::npos);
+  auto end = page->body.find(';', at);
+  REQUIRE(end != std::string::npos);
+  auto listed = nlohmann::json::parse(page->body.substr(at + mark.size(), end - at - mark.size()));
+  auto served = listed.get<std::set<std::string>>();
+  CHECK(served == std::set<std::string>(events::kAllTypes.begin(), events::kAllTypes.end()));
+  CHECK(listed.size() == events::kAllTypes.size());
 }
 
 TEST_CASE("submit enqueues one ingest job per video and refuses bad input without writing") {

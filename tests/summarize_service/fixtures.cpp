@@ -10,6 +10,7 @@
 #include "store/reprocess.h"
 #include "store/transcripts.h"
 #include "store/videos.h"
+#include "summarize/text.h"
 #include "summarize/transcript_gen.h"
 #include "support/helpers.h"
 
@@ -41,7 +42,7 @@ summarize::SummaryInput add_video(pqxx::connection& c, const VideoSpec& v) {
     t.segments = json::array();
     for (const auto& s : in.segments)
       t.segments.push_back({{"start_ms", static_cast<int64_t>(s.start_seconds * 1000)}, {"text", s.text}});
-    t.word_count = store::count_words(t.text);
+    t.word_count = summarize::count_words(t.text);
     store::upsert_transcript(tx, t);
   }
   tx.commit();
@@ -115,7 +116,7 @@ Running::Running(const std::string& url, summarize_stage::Config config, int con
   o.maintenance_interval = 0ms;
   o.shutdown_deadline = 5s;
   o.retry_backoff = {50ms, 200ms, 0.0};
-  o.on_connect = [](pqxx::connection_base& c) { store::prepare(c); };
+  o.prepare = store::prepare;
   if (!config.make_chain) config = extractive_config();
   stage = std::make_unique<summarize_stage::SummarizeStage>(std::move(config));
   auto handler = td::stage::install(*stage, o);

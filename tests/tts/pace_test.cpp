@@ -19,7 +19,7 @@ using namespace td::tts::test;
 
 namespace {
 
-// Counted here, not with the engine's count_words, so the engine cannot
+// Counted here, not with the engine's count_spoken_words, so the engine cannot
 // agree with itself: whitespace-separated tokens with a letter in them
 // (any byte above 0x7F is part of an accented letter in these texts).
 int words_of(const std::string& text) {

@@ -136,11 +136,11 @@ TEST_CASE("prepare_script refuses empty, unspeakable and oversized scripts with 
 }
 
 TEST_CASE("words are counted as a reader counts them: tokens with a letter or digit") {
-  CHECK(td::tts::count_words("") == 0);
-  CHECK(td::tts::count_words("Hello, world.") == 2);
-  CHECK(td::tts::count_words("L'intervenant part d'une observation simple : la plupart sous-estiment.") == 8);
-  CHECK(td::tts::count_words("¿Qué tal? ¡Muy bien, señor! -- 42 ...") == 6);
-  CHECK(td::tts::count_words("  many   spaces\nand\tlines  ") == 4);
+  CHECK(td::tts::count_spoken_words("") == 0);
+  CHECK(td::tts::count_spoken_words("Hello, world.") == 2);
+  CHECK(td::tts::count_spoken_words("L'intervenant part d'une observation simple : la plupart sous-estiment.") == 8);
+  CHECK(td::tts::count_spoken_words("¿Qué tal? ¡Muy bien, señor! -- 42 ...") == 6);
+  CHECK(td::tts::count_spoken_words("  many   spaces\nand\tlines  ") == 4);
 }
 
 TEST_CASE("prepare_paragraphs keeps paragraphs apart, and its chunks hold prepare_script's text") {
