@@ -1,11 +1,11 @@
-#include "worker/signals.h"
+#include "common/signals.h"
 
 #include <pthread.h>
 #include <signal.h>
 
 #include <thread>
 
-namespace td::worker {
+namespace td {
 
 namespace {
 sigset_t termination_set() {
@@ -33,4 +33,4 @@ void on_termination_signal(std::function<void(int)> on_signal) {
   }).detach();
 }
 
-}  // namespace td::worker
+}  // namespace td

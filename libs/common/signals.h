@@ -7,11 +7,11 @@
 
 #include <functional>
 
-namespace td::worker {
+namespace td {
 
 void block_termination_signals();
 // Starts a detached thread that waits for SIGTERM or SIGINT and calls
 // `on_signal(signo)` each time one arrives.
 void on_termination_signal(std::function<void(int)> on_signal);
 
-}  // namespace td::worker
+}  // namespace td

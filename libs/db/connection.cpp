@@ -7,6 +7,15 @@
 
 namespace td::db {
 
+std::unique_ptr<Connection> connect_for_startup(const std::string& url, const std::string& step,
+                                                std::chrono::milliseconds give_up) {
+  auto deadline = std::chrono::steady_clock::now() + give_up;
+  auto conn = connect_with_retry(url, step, [&] { return std::chrono::steady_clock::now() > deadline; });
+  if (!conn) throw std::runtime_error("cannot reach the database to " + step + " (gave up after " +
+                                      std::to_string(give_up.count() / 1000) + " s)");
+  return conn;
+}
+
 std::string with_connect_timeout(const std::string& url) {
   // Without it libpq waits for the kernel (minutes) on a host that drops
   // packets, holding a request thread or a worker slot all that time.

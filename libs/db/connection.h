@@ -27,6 +27,12 @@ std::unique_ptr<Connection> connect_with_retry(const std::string& url, const std
                                                Backoff backoff = {std::chrono::milliseconds(200),
                                                                   std::chrono::seconds(10), 0.3});
 
+// For a start-up step (migrations, the AUDIO_DIR check): connects like
+// connect_with_retry until `give_up` passes, then throws std::runtime_error
+// naming `step`.
+std::unique_ptr<Connection> connect_for_startup(const std::string& url, const std::string& step,
+                                                std::chrono::milliseconds give_up);
+
 // True for errors after which the connection is unusable or the server is
 // going away (broken_connection, SQLSTATE class 08, 57P01..57P03): the caller
 // reconnects and retries instead of failing the work.

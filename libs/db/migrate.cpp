@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "db/connection.h"
+
 namespace td::db {
 
 namespace {
@@ -69,6 +71,10 @@ std::vector<int> pending_migrations(pqxx::connection_base& conn, const std::vect
   for (const auto& m : migrations)
     if (!done.count(m.version)) out.push_back(m.version);
   return out;
+}
+
+void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up) {
+  migrate(*connect_for_startup(url, "migrate", give_up));
 }
 
 }  // namespace td::db

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <pqxx/pqxx>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ const std::vector<Migration>& embedded_migrations();
 // Applies what is missing; returns the versions applied by this call.
 std::vector<int> migrate(pqxx::connection_base& conn,
                          const std::vector<Migration>& migrations = embedded_migrations());
+
+// Connects (retrying with backoff until `give_up` passes) and applies the
+// embedded migrations: what every process does at start.
+void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up);
 
 // Versions known to this binary but not applied to the database (for /readyz).
 std::vector<int> pending_migrations(pqxx::connection_base& conn,

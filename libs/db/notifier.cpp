@@ -1,4 +1,4 @@
-#include "worker/notifier.h"
+#include "db/notifier.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 
 #include "db/connection.h"
 
-namespace td::worker {
+namespace td::db {
 
 namespace {
 
@@ -77,4 +77,4 @@ void Notifier::run() {
   }
 }
 
-}  // namespace td::worker
+}  // namespace td::db

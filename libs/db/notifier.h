@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-namespace td::worker {
+namespace td::db {
 
 class Notifier {
  public:
@@ -55,4 +55,4 @@ class Notifier {
   std::thread thread_;
 };
 
-}  // namespace td::worker
+}  // namespace td::db

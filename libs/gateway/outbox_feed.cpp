@@ -4,9 +4,10 @@
 
 #include "common/backoff.h"
 #include "db/connection.h"
+#include "db/notifier.h"
 #include "gateway/db_pool.h"
 #include "metrics/metrics.h"
-#include "worker/notifier.h"
+#include "store/statements.h"
 
 namespace td::gateway {
 
@@ -28,8 +29,7 @@ sse::Event OutboxFeed::to_sse(const events::Event& e) {
 bool OutboxFeed::connect() {
   try {
     conn_ = db::connect(opt_.database_url);
-    events::prepare(*conn_);
-    metrics::prepare(*conn_);  // write_metrics() runs on this connection too
+    store::prepare(*conn_);  // the outbox reader's, and write_metrics()'s
     if (!positioned_) {
       cursor_ = reader_.refresh_settled(*conn_);
       positioned_ = true;
@@ -48,7 +48,7 @@ void OutboxFeed::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   connect();
-  notifier_ = std::make_unique<worker::Notifier>(opt_.database_url, std::vector<std::string>{events::kChannel});
+  notifier_ = std::make_unique<db::Notifier>(opt_.database_url, std::vector<std::string>{events::kChannel});
   notifier_->start();
   thread_ = std::thread([this] { run(); });
 }

@@ -2,7 +2,7 @@
 // and the SSE client metrics -> the shared metrics tables.
 //
 // One thread per process, on a connection of its own (not the request pool,
-// so API load never delays events). A td::worker::Notifier LISTENs on
+// so API load never delays events). A td::db::Notifier LISTENs on
 // td_events and wakes it; it also reads every `poll` without a wakeup, so a
 // lost NOTIFY only delays. Each round reads with td::events::Reader (which
 // never passes an unsettled id), invalidates the cached report of every
@@ -35,7 +35,7 @@
 #include "events/outbox.h"
 #include "sse/broker.h"
 
-namespace td::worker {
+namespace td::db {
 class Notifier;
 }
 
@@ -83,7 +83,7 @@ class OutboxFeed {
   sse::Broker& broker_;
   ConnectionPool& pool_;
   Invalidate invalidate_;
-  std::unique_ptr<worker::Notifier> notifier_;
+  std::unique_ptr<db::Notifier> notifier_;
   std::unique_ptr<pqxx::connection> conn_;
   events::Reader reader_;
   std::atomic<int64_t> cursor_{0};

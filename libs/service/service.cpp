@@ -5,42 +5,15 @@
 
 #include "common/env.h"
 #include "common/log.h"
-#include "db/connection.h"
+#include "common/signals.h"
 #include "db/migrate.h"
-#include "store/audio_dir.h"
 #include "store/statements.h"
-#include "worker/signals.h"
 
 namespace td::service {
 
-namespace {
-
-// A connection for a start-up step, retried with backoff for `give_up`.
-std::unique_ptr<pqxx::connection> connect_for(const std::string& url, const std::string& step,
-                                              std::chrono::milliseconds give_up) {
-  auto deadline = std::chrono::steady_clock::now() + give_up;
-  auto conn = db::connect_with_retry(url, step, [&] { return std::chrono::steady_clock::now() > deadline; });
-  if (!conn) throw std::runtime_error("cannot reach the database to " + step + " (gave up after " +
-                                      std::to_string(give_up.count() / 1000) + " s)");
-  return conn;
-}
-
-}  // namespace
-
-void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up) {
-  db::migrate(*connect_for(url, "migrate", give_up));
-}
-
-void claim_audio_dir(const std::string& url, const std::string& dir, std::chrono::milliseconds give_up) {
-  auto conn = connect_for(url, "check AUDIO_DIR", give_up);
-  store::prepare(*conn);
-  store::claim_audio_dir(*conn, dir);
-  spdlog::info("audio dir {} is the deployment's (marker {})", dir, store::kAudioDirMarker);
-}
-
 int run(const Spec& spec, int argc, char** argv) {
   log::init(spec.name);
-  worker::block_termination_signals();
+  block_termination_signals();
   using std::chrono::milliseconds;
   auto ms_default = [](const char* var, milliseconds fallback) { return env::format_duration(env::get_duration(var, fallback)); };
   try {
@@ -86,16 +59,12 @@ int run(const Spec& spec, int argc, char** argv) {
     if (opt.concurrency < 1) throw std::invalid_argument("--concurrency must be at least 1");
     if (opt.lease < std::chrono::seconds(2)) throw std::invalid_argument("--lease must be at least 2s");
 
-    if (!r.count("no-migrate")) migrate_with_retry(opt.database_url, std::chrono::minutes(5));
+    if (!r.count("no-migrate")) db::migrate_with_retry(opt.database_url, std::chrono::minutes(5));
+    opt.prepare = store::prepare;  // every statement of the system, the handler's among them
     auto handler = spec.make_handler(r, opt);
-    // Every connection gets the store's statements, then the service's own.
-    opt.on_connect = [user = opt.on_connect](pqxx::connection_base& c) {
-      store::prepare(c);
-      if (user) user(c);
-    };
     worker::Worker w(opt, handler);
     std::atomic<int> signals{0};
-    worker::on_termination_signal([&](int sig) {
+    on_termination_signal([&](int sig) {
       if (++signals > 1) {
         spdlog::warn("second signal {}: exiting now; jobs in flight will be rescued when their lease expires", sig);
         std::_Exit(130);

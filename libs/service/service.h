@@ -30,7 +30,7 @@ struct Spec {
   int default_concurrency = 2;
   std::function<void(cxxopts::Options&)> extra_options;
   // Called after parsing and migration, before the worker starts: returns the
-  // handler and may set options.on_failure / on_connect.
+  // handler and may set options.on_failure (options.prepare is store::prepare).
   std::function<worker::Handler(const cxxopts::ParseResult&, worker::Options&)> make_handler;
 };
 
@@ -38,14 +38,5 @@ struct Spec {
 // or SIGINT. Returns the process exit code; prints one line for bad flags or
 // settings.
 int run(const Spec& spec, int argc, char** argv);
-
-// Connects (retrying with backoff until `give_up` passes) and applies
-// migrations under the advisory lock.
-void migrate_with_retry(const std::string& url, std::chrono::milliseconds give_up);
-
-// For processes that read or write AUDIO_DIR (tts, gateway): connects like
-// migrate_with_retry and checks that `dir` is the folder every other service
-// uses (store/audio_dir.h). Throws std::runtime_error with the fix when not.
-void claim_audio_dir(const std::string& url, const std::string& dir, std::chrono::milliseconds give_up);
 
 }  // namespace td::service

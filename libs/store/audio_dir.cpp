@@ -11,6 +11,9 @@
 #include <sstream>
 #include <system_error>
 
+#include <spdlog/spdlog.h>
+
+#include "db/connection.h"
 #include "store/statements.h"
 
 namespace td::store {
@@ -88,6 +91,13 @@ void claim_audio_dir(pqxx::connection_base& conn, const std::string& dir) {
       (here.empty() ? std::string("it has no ") + kAudioDirMarker : std::string(kAudioDirMarker) + " differs") +
       "): mount the same folder or volume at AUDIO_DIR in every tts and gateway process, or unset AUDIO_DIR "
       "everywhere to keep audio in PostgreSQL");
+}
+
+void claim_audio_dir(const std::string& url, const std::string& dir, std::chrono::milliseconds give_up) {
+  auto conn = db::connect_for_startup(url, "check AUDIO_DIR", give_up);
+  prepare(*conn);
+  claim_audio_dir(*conn, dir);
+  spdlog::info("audio dir {} is the deployment's (marker {})", dir, kAudioDirMarker);
 }
 
 }  // namespace td::store

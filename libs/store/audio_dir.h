@@ -17,6 +17,7 @@
 //      adopted: the folder is the deployment's from then on.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include <pqxx/pqxx>
@@ -29,5 +30,9 @@ inline constexpr const char* kAudioDirMarker = ".tubedigest-audio-store";
 // Creates `dir` when missing. Throws std::runtime_error with a one-line
 // reason when `dir` is not the folder the other services use.
 void claim_audio_dir(pqxx::connection_base& conn, const std::string& dir);
+
+// At a process's start: connects (retrying until `give_up` passes), prepares
+// the store's statements and checks `dir` as above.
+void claim_audio_dir(const std::string& url, const std::string& dir, std::chrono::milliseconds give_up);
 
 }  // namespace td::store

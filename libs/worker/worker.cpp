@@ -15,9 +15,15 @@
 #include "events/outbox.h"
 #include "metrics/metrics.h"
 #include "worker/maintenance.h"
-#include "worker/notifier.h"
+#include "db/notifier.h"
 
 namespace td::worker {
+
+void prepare_runtime_statements(pqxx::connection_base& conn) {
+  queue::Queue::prepare(conn);
+  events::prepare(conn);
+  metrics::prepare(conn);
+}
 
 using Clock_ = std::chrono::steady_clock;
 
@@ -99,7 +105,7 @@ struct Worker::State {
   Options opt;
   Handler handler;
   queue::Queue queue;
-  std::unique_ptr<Notifier> notifier;
+  std::unique_ptr<db::Notifier> notifier;
 
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> stopping{false};       // slots stop claiming
@@ -121,10 +127,7 @@ struct Worker::State {
     // to run; Postgres keeps choosing them for its array parameter. A generic
     // plan doubles the one-job-per-claim rate (bench/README.md).
     pqxx::nontransaction(*conn).exec("SET plan_cache_mode = force_generic_plan");
-    queue::Queue::prepare(*conn);
-    events::prepare(*conn);
-    metrics::prepare(*conn);
-    if (opt.on_connect) opt.on_connect(*conn);
+    opt.prepare(*conn);
     return conn;
   }
 
@@ -393,7 +396,7 @@ struct Worker::State {
     if (ids.empty()) return;
     try {
       auto conn = db::connect(opt.database_url);
-      queue::Queue::prepare(*conn);
+      opt.prepare(*conn);
       pqxx::work tx(*conn);
       int n = queue.release(tx, ids, opt.worker_id);
       tx.commit();
@@ -415,7 +418,7 @@ Worker::Worker(Options options, Handler handler) {
   state_ = std::make_shared<State>(std::move(options), std::move(handler));
   std::vector<std::string> channels;
   for (const auto& k : state_->opt.kinds) channels.push_back(queue::Queue::channel(k));
-  state_->notifier = std::make_unique<Notifier>(state_->opt.database_url, channels);
+  state_->notifier = std::make_unique<db::Notifier>(state_->opt.database_url, channels);
 }
 
 Worker::~Worker() {

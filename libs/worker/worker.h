@@ -63,6 +63,10 @@ struct Failure {
   int max_attempts = 0;
 };
 
+// The statements the worker itself runs: the queue's, the outbox's and the
+// metrics'. The default of Options::prepare.
+void prepare_runtime_statements(pqxx::connection_base& conn);
+
 struct Options {
   std::string database_url;
   std::vector<std::string> kinds;
@@ -79,8 +83,11 @@ struct Options {
   std::chrono::seconds event_retention{std::chrono::hours(24 * 7)};
   const Clock* clock = nullptr;  // null: database time
   Backoff retry_backoff{std::chrono::seconds(5), std::chrono::hours(1), 0.25};
-  // Called once on every new connection (prepare the handler's statements).
-  std::function<void(pqxx::connection_base&)> on_connect;
+  // Registers the named statements on every new connection, in one call.
+  // The worker runs the queue's, outbox's and metrics' statements, so this
+  // must register those as well as the handler's: a service passes
+  // store::prepare, which registers every statement of the system.
+  std::function<void(pqxx::connection_base&)> prepare = prepare_runtime_statements;
   // Called inside the transaction that records a job's failure, before it
   // commits, so a service can emit its *-error / *-failed event atomically
   // with it. Runs in a savepoint: if it throws, its writes are undone, the

@@ -16,7 +16,7 @@
 #include "store/report.h"
 #include "store/statements.h"
 #include "variants/variants.h"
-#include "worker/notifier.h"
+#include "db/notifier.h"
 #include "youtube/link.h"
 
 namespace td::cli {
@@ -55,7 +55,7 @@ bool print_progress(const nlohmann::json& report, int64_t since_job, std::map<in
 }
 
 // Follows one video's jobs until done or failed: 0 done, 1 failed, 3 timed out.
-int wait_for_video(pqxx::connection& conn, worker::Notifier& notifier, const std::string& video_id, int64_t job_id,
+int wait_for_video(pqxx::connection& conn, db::Notifier& notifier, const std::string& video_id, int64_t job_id,
                    std::chrono::steady_clock::time_point deadline) {
   std::map<int64_t, std::string> seen;
   bool failed = false;
@@ -141,7 +141,7 @@ int submit_command(const Args& args) {
   if (!r.count("wait")) return 0;
 
   // Wake on every outbox event; re-read the report at least once a second.
-  worker::Notifier notifier(database_url_from(db_flag), {events::kChannel});
+  db::Notifier notifier(database_url_from(db_flag), {events::kChannel});
   notifier.start();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int worst = 0;

@@ -8,13 +8,14 @@
 #include <cxxopts.hpp>
 
 #include "common/log.h"
+#include "common/signals.h"
+#include "db/migrate.h"
 #include "gateway/gateway.h"
-#include "service/service.h"
-#include "worker/signals.h"
+#include "store/audio_dir.h"
 
 int main(int argc, char** argv) {
   td::log::init("gateway");
-  td::worker::block_termination_signals();
+  td::block_termination_signals();
   try {
     auto opt = td::gateway::Options::from_env();
     cxxopts::Options o("tubedigest-gateway", "tubedigest HTTP gateway");
@@ -43,15 +44,15 @@ int main(int argc, char** argv) {
     auto [host, port] = td::gateway::split_listen(opt.listen);
     td::gateway::check_exposure(opt, host);
 
-    if (!r.count("no-migrate")) td::service::migrate_with_retry(opt.database_url, std::chrono::minutes(5));
-    if (!opt.audio_dir.empty()) td::service::claim_audio_dir(opt.database_url, opt.audio_dir, std::chrono::minutes(5));
+    if (!r.count("no-migrate")) td::db::migrate_with_retry(opt.database_url, std::chrono::minutes(5));
+    if (!opt.audio_dir.empty()) td::store::claim_audio_dir(opt.database_url, opt.audio_dir, std::chrono::minutes(5));
 
     td::gateway::Gateway gw(opt);
     gw.bind(host, port);
     std::mutex mu;
     std::condition_variable cv;
     int signals = 0;
-    td::worker::on_termination_signal([&](int sig) {
+    td::on_termination_signal([&](int sig) {
       std::lock_guard lk(mu);
       if (++signals > 1) std::_Exit(130);
       spdlog::info("signal {}: shutting down", sig);

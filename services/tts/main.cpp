@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "service/service.h"
 #include "store/audio.h"
+#include "store/audio_dir.h"
 #include "store/pipeline.h"
 #include "tts/factory.h"
 #include "tts_stage.h"
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
     std::shared_ptr<td::tts::TtsEngine> engine = td::tts::make_engine_from_env();
     std::shared_ptr<td::store::AudioStore> store = td::store::audio_store_from_env();
     if (auto dir = td::env::get("AUDIO_DIR"))
-      td::service::claim_audio_dir(options.database_url, *dir, std::chrono::minutes(5));
+      td::store::claim_audio_dir(options.database_url, *dir, std::chrono::minutes(5));
     spdlog::info("tts engine ready; audio store={}", store->name());
     // Lives as long as the process: the handler and on_failure point into it.
     static td::tts_stage::TtsStage stage(engine, store);

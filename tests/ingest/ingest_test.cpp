@@ -92,7 +92,7 @@ struct Harness {
       o.poll_interval = 300ms;
       o.maintenance_interval = 0ms;
       o.retry_backoff = {50ms, 200ms, 0.0};
-      o.on_connect = td::store::prepare;
+      o.prepare = td::store::prepare;
       auto handler = td::stage::install(stage, o);
       return td::worker::Worker(o, handler);
     }

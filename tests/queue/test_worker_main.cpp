@@ -9,7 +9,7 @@
 #include <cxxopts.hpp>
 
 #include "common/log.h"
-#include "worker/signals.h"
+#include "common/signals.h"
 #include "worker/worker.h"
 
 int main(int argc, char** argv) {
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
       "lease-ms", "", cxxopts::value<int>()->default_value("60000"))(
       "concurrency", "", cxxopts::value<int>()->default_value("1"));
   auto r = o.parse(argc, argv);
-  td::worker::block_termination_signals();
+  td::block_termination_signals();
   td::worker::Options opt;
   opt.database_url = r["database-url"].as<std::string>();
   opt.kinds = {r["kind"].as<std::string>()};
@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   opt.poll_interval = std::chrono::milliseconds(200);
   opt.maintenance_interval = std::chrono::milliseconds(0);
   opt.shutdown_deadline = std::chrono::seconds(5);
-  opt.on_connect = [](pqxx::connection_base& c) {
+  opt.prepare = [](pqxx::connection_base& c) {
+    td::worker::prepare_runtime_statements(c);
     c.prepare("test_run_insert", "INSERT INTO test_runs (job_id, worker) VALUES ($1, $2)");
   };
   td::worker::Worker w(opt, [](td::worker::JobContext& ctx) {
@@ -41,6 +42,6 @@ int main(int argc, char** argv) {
     int sleep_ms = ctx.job().attempt == 1 ? ctx.payload().value("sleep_ms", 0) : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
   });
-  td::worker::on_termination_signal([&](int) { w.stop(); });
+  td::on_termination_signal([&](int) { w.stop(); });
   return w.run() ? 0 : 3;
 }

@@ -258,7 +258,8 @@ TEST_CASE("Crash: a worker process killed mid-job loses its lease; the job is re
   // Maintenance in a live worker rescues it once the lease has expired...
   auto o = options(db.url(), "slow");
   o.maintenance_interval = 200ms;
-  o.on_connect = [](pqxx::connection_base& c) {
+  o.prepare = [](pqxx::connection_base& c) {
+    td::worker::prepare_runtime_statements(c);
     c.prepare("run", "INSERT INTO test_runs (job_id, worker) VALUES ($1, $2)");
   };
   Running r(o, [&](td::worker::JobContext& ctx) {

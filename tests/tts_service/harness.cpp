@@ -34,7 +34,7 @@ RunningStage::RunningStage(const std::string& url, std::shared_ptr<tts::TtsEngin
   o.maintenance_interval = 0ms;
   o.shutdown_deadline = 10s;
   o.retry_backoff = {50ms, 200ms, 0.0};
-  o.on_connect = [](pqxx::connection_base& c) { store::prepare(c); };
+  o.prepare = store::prepare;
   auto handler = td::stage::install(stage_, o);
   worker_ = std::make_unique<worker::Worker>(o, handler);
   thread_ = std::thread([this] { worker_->run(); });
