@@ -1,4 +1,4 @@
--- Issue 15: audio spoken by a fallback engine (TTS_FALLBACK) says so.
+-- Audio spoken by a fallback engine (TTS_FALLBACK) says so.
 -- {from, to, reason}: the engine that was asked, the one that spoke, and why
 -- the first failed; NULL when the planned engine spoke. GET /api/reports shows
 -- it as the variant's `fallback`.

@@ -1,4 +1,4 @@
--- Issue 15: the map step of a long transcript runs once per video, not once
+-- The map step of a long transcript runs once per video, not once
 -- per variant. Each row is one chunk's notes (libs/summarize/notes.h), found
 -- by `key`: the sha256 of the model, the filled chunk-notes prompts (chunk
 -- text, title, language) and the token budget, so equal requests share one

@@ -1,4 +1,4 @@
-// The --database-url mode of sse_bench: the whole path of issue 8's target,
+// The --database-url mode of sse_bench: the whole path of the 10,000-client target,
 // outbox -> gateway -> SSE clients.
 //
 // Per (clients, batch) case and run: migrates the database, starts a real

@@ -1,5 +1,5 @@
 // boundary_bench: how well td::summarize::clean_transcript() restores the
-// sentence boundaries (and capitals) of captions (issue 14). It runs on the
+// sentence boundaries (and capitals) of captions. It runs on the
 // real public-domain speeches in tests/speeches, read aloud by the caption
 // generator in tests/support/captions.h (its timing model is documented
 // there). For each speech, four inputs go through clean_transcript:

@@ -1,4 +1,4 @@
-// The gateway's HTTP API (issue 7), registered on a td::httpserve::Router.
+// The gateway's HTTP API (README's endpoint table), registered on a td::httpserve::Router.
 //
 // Errors are {"error": "..."} with:
 //   400 bad JSON / wrong types / unknown fields / bad link / unknown variant /

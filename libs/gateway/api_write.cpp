@@ -89,7 +89,7 @@ void submit(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
     refresh = j["refresh"].get<bool>();
   }
 
-  store::IngestRequest r{key, youtube::watch_url(key.substr(3)), variants, transcript, refresh};
+  store::IngestRequest r{key, youtube::watch_url(youtube::id_of_key(key)), variants, transcript, refresh};
   queue::Enqueued e;
   ctx.pool.run([&](pqxx::connection& c) {
     pqxx::work tx(c);

@@ -2,7 +2,7 @@
 // dashboard, a Postgres pool, the report cache and the outbox reader. It
 // holds no state beyond caches, so N replicas behind a proxy act as one.
 //
-// Threads (issue 7 "size the pool on purpose"): an ElasticThreadPool keeps
+// Threads, sized on purpose: an ElasticThreadPool keeps
 // GATEWAY_THREADS workers for API connections and may grow by
 // SSE_MAX_CLIENTS + 16 for event streams (each open stream holds a thread
 // in cpp-httplib 0.11); the broker refuses streams past its cap with 503

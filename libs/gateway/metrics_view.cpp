@@ -16,7 +16,7 @@ const std::vector<std::string>& contract_counters() {
       "tts_success",         "tts_failure",         "audio_generated",    "audio_reused",
       "reprocess_requested", "reprocess_success",   "reprocess_failure",  "sse_clients_total",
       "sse_events_broadcast", "sse_events_failed",
-      // issue 14: where each ingest's transcript came from.
+      // where each ingest's transcript came from.
       "ingest_transcript_stored", "ingest_transcript_fetched", "ingest_transcript_user"};
   return names;
 }
@@ -31,7 +31,7 @@ const char* kKinds[] = {store::kIngestKind, store::kSummarizeKind, store::kTtsKi
 
 double finite_or_zero(double v) { return std::isfinite(v) ? v : 0.0; }
 
-// Issue 15: labelled counter families (metrics::labelled_name), each shown
+// Labelled counter families (metrics::labelled_name), each shown
 // as a list in the JSON and as one labelled family in Prometheus.
 const struct {
   const char* family;

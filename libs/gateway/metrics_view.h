@@ -10,16 +10,16 @@
 // second per replica; concurrent requests for an expired snapshot wait for
 // one refresh rather than each running it.
 //
-// JSON keys (a contract, issue 7):
+// JSON keys (a contract with dashboards and scripts; README lists them):
 //   counters {name: n} (every contract counter, 0 when never bumped, plus any
 //   other stored counter), sse_clients_current, timings {ingest, summarize, tts,
 //   queue_wait: {count, p50, p95, max}} in seconds, queues {kind: {queued,
 //   retrying, running, dead, oldest_queued_age_s}} (ingest, summarize, tts
 //   always present), last_ingest_at / last_ingest_video (null before the
 //   first ingest), ytdlp {version (what most live ingest processes run; null
-//   before any reported), versions [{version, processes, checked_at}]} (issue
-//   12), generated_at, summary_fallbacks and tts_fallbacks (issue 15:
-//   [{from, to, reason, count}], [] before the first fallback; labelled
+//   before any reported), versions [{version, processes, checked_at}]},
+//   generated_at, summary_fallbacks and tts_fallbacks
+//   ([{from, to, reason, count}], [] before the first fallback; labelled
 //   counters are not repeated under counters).
 #pragma once
 
@@ -50,7 +50,7 @@ struct MetricsData {
   Clock::time_point generated_at{};
 };
 
-// The counter names issues 7 and 14 list; always present in the JSON.
+// The counter names README's metrics table lists; always present in the JSON.
 const std::vector<std::string>& contract_counters();
 
 nlohmann::json metrics_json(const MetricsData& d);

@@ -1,4 +1,4 @@
-// httplib::Server with its per-connection loop replaced (issue 13).
+// httplib::Server with its per-connection loop replaced.
 //
 // httplib 0.11.4 reads each connection through a SocketStream made afresh for
 // every request, and that stream reads ahead into a 4 KiB buffer. Two

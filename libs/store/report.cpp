@@ -47,7 +47,7 @@ std::optional<nlohmann::json> build_report(pqxx::transaction_base& tx, const std
                         {"model", s.model ? nlohmann::json(*s.model) : nlohmann::json()},
                         {"prompt_version", s.prompt_version ? nlohmann::json(*s.prompt_version) : nlohmann::json()}};
     if (s.guardrail.contains("flags")) v["flags"] = s.guardrail["flags"];
-    // Issue 15: a fallback is shown, not only hinted at by provider/engine.
+    // A fallback is shown, not only hinted at by provider/engine.
     if (auto fb = summary_fallback(s.guardrail)) {
       (*fb)["stage"] = "summarize";
       v["fallback"] = *fb;

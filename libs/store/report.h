@@ -9,7 +9,7 @@
 //   "transcript": {"language": "en", "source": "auto", "words": 1234, "characters": 6789, "text"?: "..."} | null,
 //   "summary": {"variants": [{variant, text, language, word_count, revision, generated_at, provider, model,
 //                             prompt_version, audio_url?, duration?, fallback?, audio_fallback?}]},
-//     fallback (issue 15): {from, to, reason, stage} when the text ("summarize": the first summarizer
+//     fallback: {from, to, reason, stage} when the text ("summarize": the first summarizer
 //     failed, e.g. {"openai", "extractive", "llm_auth"}) or else the audio ("tts": the planned engine
 //     failed and TTS_FALLBACK spoke) came from a fallback; audio_fallback: the audio's, when it did.
 //   "jobs": [{id, kind, status, attempts, max_attempts, variant?, last_error?, created_at, finished_at?}]

@@ -49,7 +49,7 @@ std::vector<Summary> current_summaries(pqxx::transaction_base& tx, const std::st
 std::vector<Summary> summary_revisions(pqxx::transaction_base& tx, const std::string& video_id,
                                        const std::string& variant);
 
-// Issue 15: {from, to, reason} when the stored summary came from a summarizer
+// {from, to, reason} when the stored summary came from a summarizer
 // other than the first the chain tried, read from its guardrail record
 // (libs/summarize/chain.h): `from` is attempts[0].summarizer, `to` is
 // accepted.summarizer, `reason` the first attempt's error reason or its first

@@ -3,7 +3,7 @@
 // chunk-notes prompt and the model, never on the variant, so they are made
 // once and read by every variant and every reprocess of the video: a
 // 9,000-word transcript with four variants costs three notes requests, not
-// twelve (issue 15).
+// twelve.
 //
 // The NotesStore seam says where notes are kept: the summarize service keeps
 // them in PostgreSQL (table chunk_notes, services/summarize/stage_notes.h),

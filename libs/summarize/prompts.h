@@ -3,8 +3,8 @@
 //
 // Every rule QA enforces reaches the prompt through a placeholder, never as a
 // number typed into the file, so a prompt cannot ask for one thing while QA
-// rejects it for another (issue 15: a prompt that never stated bullet-points'
-// 100-330 words). Two kinds:
+// rejects it for another (as a bullet prompt once did that never stated
+// bullet-points' 100-330 words). Two kinds:
 //   - the variant's own rules (words per bullet, headline words, per-level
 //     sentence length, CEFR and glossary size) are filled by load_prompt from
 //     the variant's spec entry (spec.h), see spec_placeholders();

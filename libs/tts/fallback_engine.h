@@ -13,7 +13,7 @@
 
 namespace td::tts {
 
-// Issue 15: what a FallbackEngine::synthesize call on this thread did when the
+// What a FallbackEngine::synthesize call on this thread did when the
 // fallback spoke: the primary's planned engine, the engine that spoke, and the
 // primary's failure reason ("tts_auth", "tts_unavailable", ...). Kept per
 // thread because synthesize() runs on the caller's thread and engines are

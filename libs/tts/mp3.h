@@ -84,7 +84,7 @@ std::string validate_mp3(std::string_view bytes);
 // (Mp3Error) instead. The parts' encoder delay and padding are kept as
 // audio, so each join point, at a sentence boundary, carries one part's
 // padding plus the next one's encoder delay as extra silence: up to 2,300
-// samples, about 95 ms at 22.05 kHz as measured (issue 15), 50 ms at 44.1 kHz.
+// samples, about 95 ms at 22.05 kHz as measured, 50 ms at 44.1 kHz.
 std::string join_mp3(const std::vector<std::string>& parts);
 
 }  // namespace td::tts

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "youtube/link.h"
+
 namespace td::youtube {
 
 // Stored descriptions are capped (a 5 MB description is spam, not content);
@@ -36,7 +38,7 @@ struct CaptionTrack {
 };
 
 struct VideoMetadata {
-  std::string id;  // 11 characters; the key is "yt:" + id
+  std::string id;  // 11 characters; the key is video_key(id), "yt:" + id
   std::string title;
   std::string description;
   bool description_truncated = false;
@@ -58,7 +60,7 @@ struct VideoMetadata {
   std::optional<std::vector<CaptionTrack>> captions;
   std::string source;       // "yt-dlp" | "data-api" | "none" (see minimal_metadata)
 
-  std::string key() const { return "yt:" + id; }
+  std::string key() const { return video_key(id); }
   bool operator==(const VideoMetadata&) const = default;
 };
 

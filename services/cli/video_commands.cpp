@@ -39,17 +39,18 @@ bool print_progress(const nlohmann::json& report, int64_t since_job, std::map<in
     const auto& j = *it;
     int64_t id = j["id"].get<int64_t>();
     if (id < since_job) continue;
-    std::string status = j["status"].get<std::string>();
-    if (seen[id] != status) {
-      seen[id] = status;
+    std::string name = j["status"].get<std::string>();
+    auto status = queue::parse_job_status(name);
+    if (seen[id] != name) {
+      seen[id] = name;
       std::string extra;
-      if (status == "dead" || status == "failed") extra = "  " + j.value("last_error", "");
-      std::printf("  %-28s %-9s (job %lld, attempt %d/%d)%s\n", job_label(j).c_str(), status.c_str(),
+      if (status == queue::JobStatus::dead || status == queue::JobStatus::failed) extra = "  " + j.value("last_error", "");
+      std::printf("  %-28s %-9s (job %lld, attempt %d/%d)%s\n", job_label(j).c_str(), name.c_str(),
                   static_cast<long long>(id), j["attempts"].get<int>(), j["max_attempts"].get<int>(), extra.c_str());
       std::fflush(stdout);
     }
-    if (status == "queued" || status == "running" || status == "failed") pending = true;
-    if (status == "dead" || status == "cancelled") failed = true;
+    if (status && queue::is_pending(*status)) pending = true;
+    if (status == queue::JobStatus::dead || status == queue::JobStatus::cancelled) failed = true;
   }
   return !pending;
 }
@@ -127,7 +128,7 @@ int submit_command(const Args& args) {
       const auto& url = urls[i];
       const auto& video_id = video_ids[i];
       store::IngestRequest req{video_id,
-                               url.find("://") == std::string::npos ? youtube::watch_url(video_id.substr(3)) : url,
+                               url.find("://") == std::string::npos ? youtube::watch_url(youtube::id_of_key(video_id)) : url,
                                {}, transcript, r.count("refresh") > 0};
       for (const auto& v : variants) req.variants.push_back(v.name());
       auto job = store::enqueue_ingest(tx, q, req);

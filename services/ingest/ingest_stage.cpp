@@ -80,7 +80,7 @@ void IngestStage::pause_for_throttle(pqxx::connection& conn, const std::exceptio
 youtube::VideoMetadata IngestStage::metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
                                            bool& missing) {
   missing = false;
-  std::string key = "yt:" + id;
+  std::string key = youtube::video_key(id);
   if (need.use_cache) {
     pqxx::read_transaction tx(conn);
     if (auto cached = store::cached_metadata(tx, key, config_.cache_ttl)) {
@@ -152,7 +152,7 @@ store::TranscriptRow IngestStage::fetch_transcript(pqxx::connection& conn, const
     }
   }
   store::TranscriptRow row;
-  row.video_id = "yt:" + id;
+  row.video_id = youtube::video_key(id);
   if (!transcript.language.empty()) row.language = transcript.language;
   else if (!meta.language.empty()) row.language = meta.language;
   else if (auto d = summarize::detect_language(transcript.text); d.reliable && !d.code.empty())
@@ -172,7 +172,7 @@ void IngestStage::handle(worker::JobContext& ctx) {
   } catch (const std::exception& e) {
     throw PermanentError("bad_payload", "job names no valid video: " + std::string(e.what()));
   }
-  const std::string key = "yt:" + id;
+  const std::string key = youtube::video_key(id);
   std::vector<Variant> variants;
   try {
     variants = parse_variant_list(request.variants.empty() ? config_.default_variants : request.variants);

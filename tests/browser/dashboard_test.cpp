@@ -62,7 +62,7 @@ TEST_CASE("dashboard in Chromium: live events, resume across a gateway restart, 
   status = eval_until(browser, tab, kStatus, [](auto& v) { return v != "live"; }, 10s);
   CHECK(status == "live · report-updated " + video);
 
-  // Issue 15: a variant stored from a fallback summarizer is marked on its card.
+  // A variant stored from a fallback summarizer is marked on its card.
   CHECK(browser.eval(tab, "document.querySelectorAll('.badge.fallback').length") == 0);
   {
     pqxx::work tx(*conn);

@@ -1,4 +1,4 @@
-// The stack as docker compose runs it (issue 12), with the real executables:
+// The stack as docker compose runs it, with the real executables:
 // a password that cannot go into a URL, reached through libpq's PG*
 // settings; every variable of .env.example present but empty; one AUDIO_DIR
 // shared by tts and the gateway; yt-dlp updated while ingest works; and the

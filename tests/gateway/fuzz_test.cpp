@@ -1,4 +1,4 @@
-// A bounded, seeded fuzz of the gateway (issue 13): the classes of hostile
+// A bounded, seeded fuzz of the gateway: the classes of hostile
 // input from the issue, mutated at random, against the real gateway on
 // loopback. It asserts no 5xx but 503, every exchange answered, /healthz
 // answering throughout, and three reports made first unchanged at the end.

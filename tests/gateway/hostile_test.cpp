@@ -1,4 +1,4 @@
-// Hostile input at the gateway's edge (issue 13), over real loopback HTTP with
+// Hostile input at the gateway's edge, over real loopback HTTP with
 // raw sockets: token headers that a NUL, a CR or a second copy could fool,
 // invalid UTF-8 and NULs in text inputs, pipelined requests, broken framing.
 #include <doctest/doctest.h>

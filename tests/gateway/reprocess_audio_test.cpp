@@ -138,7 +138,7 @@ TEST_CASE("audio: Content-Length, ETag/304, Range 206/416, HEAD, unknown variant
   CHECK(found);
 }
 
-TEST_CASE("metrics: JSON keys per issue 7 and the Prometheus text format") {
+TEST_CASE("metrics: the contract JSON keys and the Prometheus text format") {
   TestDatabase db("gw");
   auto conn = migrated_connection(db.url());
   seed_report(*conn, "yt:aaaaaaaaaaa", {"comprehensive"});

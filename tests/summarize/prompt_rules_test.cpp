@@ -1,8 +1,8 @@
-// Prompts, QA and README state the same rules (issue 15): for every variant,
+// Prompts, QA and README state the same rules: for every variant,
 // level and duration band, the prompt the OpenAI summarizer really sends (to a
 // loopback mock) names every number QA enforces, as spec.h/target_for define
-// it, and README.md's variants table states the same ranges. Also the prompt
-// details of issue 15 part 8: no "" for a missing title, the language in words
+// it, and README.md's variants table states the same ranges. Also the prompt's
+// details: no "" for a missing title, the language in words
 // and by code.
 #include <doctest/doctest.h>
 #include <httplib.h>

@@ -268,7 +268,7 @@ TEST_CASE("beginner glossaries of a real speech hold only words of the output la
   }
 }
 
-// Issue 14: Apertium translates a lone "shall" to nothing; with pieces sent
+// Apertium translates a lone "shall" to nothing; with pieces sent
 // as blank-line paragraphs the output had one paragraph fewer and the whole
 // call failed ("returned 37 paragraphs for 38").
 TEST_CASE("apertium: a piece translated to nothing comes back empty and its neighbours keep their place") {
@@ -418,7 +418,7 @@ TEST_CASE("apertium: a crash is transient, a program that cannot run is translat
   }
 }
 
-// Issue 14, the reported text: Gettysburg Address + the Declaration of
+// A reported text: Gettysburg Address + the Declaration of
 // Independence's opening paragraphs, pasted as a 499-word transcript.
 TEST_CASE("the language-learner variants of a 499-word speech translate through the real summarizer") {
   std::string text = read_gettysburg() + "\n" + read_test_text("declaration_preamble.txt");

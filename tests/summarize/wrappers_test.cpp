@@ -1,5 +1,4 @@
-// Chatty wrappers (issue 15 part 1) and the per-variant format checks (part
-// 2): the preambles and sign-offs local models really write come off, clean
+// Chatty wrappers and the per-variant format checks: the preambles and sign-offs local models really write come off, clean
 // answers stay byte for byte, and what is left is rejected by QA.
 #include <doctest/doctest.h>
 

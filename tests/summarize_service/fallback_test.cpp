@@ -1,4 +1,4 @@
-// Issue 15: a summary stored from a later summarizer than the first is not a
+// A summary stored from a later summarizer than the first is not a
 // quiet success. With a provider answering 401 (a wrong LLM_API_KEY) the
 // extractive summary is stored as before, and with it, in the same
 // transaction, one summary-fallback event and the summary_fallbacks counter

@@ -1,4 +1,4 @@
-// The CLI's edge (issue 13): --transcript-file is checked before anything is
+// The CLI's edge: --transcript-file is checked before anything is
 // queued, durations and ids are refused in one clear line naming the argument.
 #include <doctest/doctest.h>
 #include <sys/stat.h>

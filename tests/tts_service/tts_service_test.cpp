@@ -292,7 +292,7 @@ TEST_CASE("Fallback: a failing OpenAI-compatible server with TTS_FALLBACK=espeak
   CHECK(rows[0].script_hash != td::tts::reuse_hash(kEnglishScript, planned));
   check_playable(load(*conn, rows[0]), rows[0]);
 
-  // Issue 15: the fallback is recorded on the row, counted and announced.
+  // The fallback is recorded on the row, counted and announced.
   nlohmann::json expected = {{"from", planned.engine}, {"to", "espeak"}, {"reason", "tts_unavailable"}};
   REQUIRE(rows[0].fallback);
   CHECK(*rows[0].fallback == expected);
