@@ -20,4 +20,22 @@ std::string quote_input(std::string_view s, size_t max) {
   return out;
 }
 
+std::string one_line(std::string_view message) {
+  std::string out;
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t end = message.find('\n', start);
+    std::string_view line = message.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    size_t a = line.find_first_not_of(" \t\r");
+    size_t b = line.find_last_not_of(" \t\r");
+    if (a != std::string::npos) {
+      if (!out.empty()) out += "; ";
+      out += line.substr(a, b - a + 1);
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace td

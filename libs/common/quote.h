@@ -11,4 +11,9 @@ namespace td {
 
 std::string quote_input(std::string_view s, size_t max = 64);
 
+// A message for one line of a terminal or log: libpq's run over several lines
+// (a "\tIs the server running...?" hint, "DETAIL:", "HINT:"); each piece is
+// trimmed and they are joined with "; ".
+std::string one_line(std::string_view message);
+
 }  // namespace td

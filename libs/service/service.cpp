@@ -1,22 +1,34 @@
 #include "service/service.h"
 
 #include <atomic>
+#include <cctype>
 #include <iostream>
 
 #include "common/env.h"
 #include "common/log.h"
+#include "common/program.h"
 #include "common/signals.h"
 #include "db/migrate.h"
 #include "store/statements.h"
 
 namespace td::service {
 
+Spec Spec::for_stage(const std::string& kind, int default_concurrency) {
+  Spec spec;
+  spec.name = kind;
+  spec.kind = kind;
+  spec.env_prefix = kind;
+  for (auto& c : spec.env_prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  spec.default_concurrency = default_concurrency;
+  return spec;
+}
+
 int run(const Spec& spec, int argc, char** argv) {
   log::init(spec.name);
   block_termination_signals();
   using std::chrono::milliseconds;
   auto ms_default = [](const char* var, milliseconds fallback) { return env::format_duration(env::get_duration(var, fallback)); };
-  try {
+  return run_main("tubedigest-" + spec.name, [&]() -> int {
     cxxopts::Options o("tubedigest-" + spec.name, "tubedigest " + spec.name + " worker");
     o.add_options()("database-url", "PostgreSQL URL (DATABASE_URL)", cxxopts::value<std::string>()->default_value(env::database_url()))(
         "concurrency", "handler threads (" + spec.env_prefix + "_CONCURRENCY)",
@@ -75,16 +87,7 @@ int run(const Spec& spec, int argc, char** argv) {
     bool clean = w.run();
     if (!clean) std::_Exit(0);  // a handler is still running: its job was handed back
     return 0;
-  } catch (const cxxopts::exceptions::exception& e) {
-    std::cerr << "tubedigest-" << spec.name << ": " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "tubedigest-" << spec.name << ": " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "tubedigest-" << spec.name << ": " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace td::service

@@ -32,6 +32,10 @@ struct Spec {
   // Called after parsing and migration, before the worker starts: returns the
   // handler and may set options.on_failure (options.prepare is store::prepare).
   std::function<worker::Handler(const cxxopts::ParseResult&, worker::Options&)> make_handler;
+
+  // The spec of the stage that claims jobs of kind `kind`: the process is
+  // named after it and reads <KIND>_CONCURRENCY.
+  static Spec for_stage(const std::string& kind, int default_concurrency);
 };
 
 // Parses argv, migrates (unless --no-migrate), runs the worker until SIGTERM

@@ -76,7 +76,8 @@ struct OwedFailure {
   Failure failure;
 };
 
-std::string one_line(std::string s) {
+// A message as jobs.last_error keeps it: one line, at most 2,000 bytes.
+std::string stored_message(std::string s) {
   for (auto& c : s)
     if (c == '\n' || c == '\r') c = ' ';
   while (!s.empty() && s.back() == ' ') s.pop_back();
@@ -89,7 +90,7 @@ Failure failure_of(std::exception_ptr e, const queue::Job& job) {
   auto info = describe_error(e, {"error", "handler threw a non-standard exception", false});
   Failure f;
   f.reason = info.reason;
-  f.message = one_line(info.message);
+  f.message = stored_message(info.message);
   f.permanent = info.permanent;
   f.attempt = job.attempt;
   f.max_attempts = job.max_attempts;
@@ -162,7 +163,7 @@ struct Worker::State {
         hook.commit();
       } catch (const std::exception& e) {
         if (db::is_connection_error(e)) throw;
-        spdlog::error("job={} kind={} on_failure hook failed: {}", job.id, job.kind, one_line(e.what()));
+        spdlog::error("job={} kind={} on_failure hook failed: {}", job.id, job.kind, stored_message(e.what()));
       }
     }
     tx.commit();
@@ -226,7 +227,7 @@ struct Worker::State {
       if (ours) count(&Counts::snoozed);
       auto wait = std::chrono::duration<double>(e.until() - std::chrono::system_clock::now()).count();
       spdlog::warn("job={} kind={} attempt={} state=queued snoozed_s={:.0f} reason=\"{}\"", job.id, job.kind,
-                   job.attempt, std::max(0.0, wait), one_line(e.what()));
+                   job.attempt, std::max(0.0, wait), stored_message(e.what()));
       return std::nullopt;
     } catch (const LeaseLost& e) {
       untrack(job.id);
@@ -320,10 +321,10 @@ struct Worker::State {
         }
       } catch (const std::exception& e) {
         if (db::is_connection_error(e)) {
-          spdlog::warn("worker={} {} lost its database connection: {}", opt.worker_id, who, one_line(e.what()));
+          spdlog::warn("worker={} {} lost its database connection: {}", opt.worker_id, who, stored_message(e.what()));
           conn.reset();
         } else {
-          spdlog::error("worker={} {} unexpected error: {}", opt.worker_id, who, one_line(e.what()));
+          spdlog::error("worker={} {} unexpected error: {}", opt.worker_id, who, stored_message(e.what()));
           sleep_unless_stopping(std::chrono::seconds(1));
         }
       }
@@ -363,7 +364,7 @@ struct Worker::State {
           spdlog::debug("worker={} heartbeat: {} of {} job(s) no longer running here", opt.worker_id,
                         ids.size() - n, ids.size());
       } catch (const std::exception& e) {
-        spdlog::warn("worker={} heartbeat failed: {}", opt.worker_id, one_line(e.what()));
+        spdlog::warn("worker={} heartbeat failed: {}", opt.worker_id, stored_message(e.what()));
         conn.reset();
       }
     }
@@ -378,7 +379,7 @@ struct Worker::State {
         if (!conn) break;
         m.run_once(*conn, [this] { return stop_requested.load(); });
       } catch (const std::exception& e) {
-        spdlog::warn("worker={} maintenance failed: {}", opt.worker_id, one_line(e.what()));
+        spdlog::warn("worker={} maintenance failed: {}", opt.worker_id, stored_message(e.what()));
         conn.reset();
       }
       sleep_unless_stopping(opt.maintenance_interval);
@@ -405,7 +406,7 @@ struct Worker::State {
     } catch (const std::exception& e) {
       spdlog::error("worker={} could not hand back {} job(s) at shutdown ({}); they will be rescued when their "
                     "lease expires",
-                    opt.worker_id, ids.size(), one_line(e.what()));
+                    opt.worker_id, ids.size(), stored_message(e.what()));
     }
   }
 };

@@ -8,6 +8,7 @@
 #include <cxxopts.hpp>
 
 #include "common/log.h"
+#include "common/program.h"
 #include "common/signals.h"
 #include "db/migrate.h"
 #include "gateway/gateway.h"
@@ -16,7 +17,7 @@
 int main(int argc, char** argv) {
   td::log::init("gateway");
   td::block_termination_signals();
-  try {
+  return td::run_main("tubedigest-gateway", [&]() -> int {
     auto opt = td::gateway::Options::from_env();
     cxxopts::Options o("tubedigest-gateway", "tubedigest HTTP gateway");
     o.add_options()("listen", "host:port (GATEWAY_LISTEN)", cxxopts::value<std::string>()->default_value(opt.listen))(
@@ -66,14 +67,5 @@ int main(int argc, char** argv) {
     }
     gw.stop();
     return 0;
-  } catch (const cxxopts::exceptions::exception& e) {
-    std::cerr << "tubedigest-gateway: " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "tubedigest-gateway: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "tubedigest-gateway: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

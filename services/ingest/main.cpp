@@ -3,16 +3,13 @@
 #include "ingest_stage.h"
 #include "ytdlp_upkeep.h"
 #include "service/service.h"
+#include "store/pipeline.h"
 #include "variants/variants.h"
 #include "youtube/fallback_source.h"
 #include "youtube/ytdlp_source.h"
 
 int main(int argc, char** argv) {
-  td::service::Spec spec;
-  spec.name = "ingest";
-  spec.kind = "ingest";
-  spec.env_prefix = "INGEST";
-  spec.default_concurrency = 2;
+  auto spec = td::service::Spec::for_stage(td::store::kIngestKind, 2);
   spec.make_handler = [](const cxxopts::ParseResult&, td::worker::Options& options) -> td::worker::Handler {
     td::ingest::Config config;
     config.cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(

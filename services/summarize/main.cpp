@@ -5,14 +5,11 @@
 // The openai summarizer reads LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_TIMEOUT, ...
 #include "common/env.h"
 #include "service/service.h"
+#include "store/pipeline.h"
 #include "summarize_stage.h"
 
 int main(int argc, char** argv) {
-  td::service::Spec spec;
-  spec.name = "summarize";
-  spec.kind = "summarize";
-  spec.env_prefix = "SUMMARIZE";
-  spec.default_concurrency = 2;
+  auto spec = td::service::Spec::for_stage(td::store::kSummarizeKind, 2);
   spec.extra_options = [](cxxopts::Options& o) {
     o.add_options()("summarizer", "summarizer chain (SUMMARIZER)",
                     cxxopts::value<std::string>()->default_value(td::env::get_or("SUMMARIZER", "extractive")))(

@@ -16,11 +16,7 @@
 #include "tts_stage.h"
 
 int main(int argc, char** argv) {
-  td::service::Spec spec;
-  spec.name = "tts";
-  spec.kind = td::store::kTtsKind;
-  spec.env_prefix = "TTS";
-  spec.default_concurrency = 1;
+  auto spec = td::service::Spec::for_stage(td::store::kTtsKind, 1);
   spec.make_handler = [](const cxxopts::ParseResult&, td::worker::Options& options) {
     // Built once, after the flags: a bad TTS_* setting or AUDIO_DIR stops the
     // process at start with one line instead of failing every job.
