@@ -20,9 +20,9 @@
 #include <cstdio>
 #include <thread>
 
+#include <unistd.h>
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "common/log.h"
 #include "db/migrate.h"
@@ -79,10 +79,11 @@ double measure_enqueue(pqxx::connection& c, int n) {
 bool pending(pqxx::connection& c, const std::string& kind) {
   pqxx::read_transaction tx(c);
   // Both partial indexes: cheap however many finished rows there are.
-  return tx.exec_params(
-             "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status IN ('queued', 'failed')) OR "
-             "EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status = 'running')",
-             kind)[0][0]
+  return tx
+      .exec_params(
+          "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status IN ('queued', 'failed')) OR "
+          "EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status = 'running')",
+          kind)[0][0]
       .as<bool>();
 }
 
@@ -218,15 +219,16 @@ int main(int argc, char** argv) {
   std::printf("%-44s %6.2f / %.2f / %.2f ms (adds the enqueue's own fsync)\n", "  enqueue call->start p50 / p95 / p99",
               percentile(call, 0.5), percentile(call, 0.95), percentile(call, 0.99));
 
-  nlohmann::json out = {{"jobs", n},
-                        {"runs", runs},
-                        {"enqueue_per_s", median(enq)},
-                        {"drain_single_per_s", best_single},
-                        {"drain_batched_per_s", best_batched},
-                        {"drain", drains},
-                        {"wakeup_ms", {{"p50", p50}, {"p95", p95}, {"p99", p99}, {"samples", wake.size()}}},
-                        {"wakeup_from_enqueue_call_ms",
-                         {{"p50", percentile(call, 0.5)}, {"p95", percentile(call, 0.95)}, {"p99", percentile(call, 0.99)}}}};
+  nlohmann::json out = {
+      {"jobs", n},
+      {"runs", runs},
+      {"enqueue_per_s", median(enq)},
+      {"drain_single_per_s", best_single},
+      {"drain_batched_per_s", best_batched},
+      {"drain", drains},
+      {"wakeup_ms", {{"p50", p50}, {"p95", p95}, {"p99", p99}, {"samples", wake.size()}}},
+      {"wakeup_from_enqueue_call_ms",
+       {{"p50", percentile(call, 0.5)}, {"p95", percentile(call, 0.95)}, {"p99", percentile(call, 0.99)}}}};
   if (int m = r["finished"].as<int>(); m > 0) {
     insert_finished(c, m);
     std::vector<double> rates;

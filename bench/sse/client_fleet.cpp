@@ -26,7 +26,6 @@ long status_field(const char* key) {
   return -1;
 }
 
-
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();

@@ -13,8 +13,8 @@
 #include <unordered_map>
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "client_fleet.h"
 #include "db/connection.h"
@@ -71,7 +71,7 @@ struct Prober {
 
 struct Emitted {
   int64_t id = 0;
-  int64_t t_commit = 0;   // steady ns right after COMMIT returned
+  int64_t t_commit = 0;  // steady ns right after COMMIT returned
   double commit_ms = 0;  // emit() + COMMIT
 };
 
@@ -170,8 +170,9 @@ Row run_case(const DbBenchOptions& opt, size_t n, bool batch) {
 // Medians per field; counts of lost or broken things are summed instead
 // (one lost event in any run must show).
 Row combine(const std::vector<Row>& runs) {
-  static const char* const kSummed[] = {"expected", "delivered", "duplicates", "unknown", "closed_by_server",
-                                        "protocol_errors", "clients_dropped", "events_failed", "probe_failures"};
+  static const char* const kSummed[] = {"expected",        "delivered",        "duplicates",
+                                        "unknown",         "closed_by_server", "protocol_errors",
+                                        "clients_dropped", "events_failed",    "probe_failures"};
   Row out;
   for (const auto& [key, _] : runs.front()) {
     std::vector<double> v;
@@ -198,9 +199,10 @@ int run_db_bench(const DbBenchOptions& opt) {
     auto conn = db::connect(opt.database_url);
     db::migrate(*conn);
   }
-  std::printf("outbox -> gateway -> SSE: %zu events at %.0f/s per case, %d run(s) each; latency = client receive - "
-              "COMMIT return (ms, medians over runs; max = max over runs; counts summed over runs)\n",
-              opt.events, opt.rate, opt.runs);
+  std::printf(
+      "outbox -> gateway -> SSE: %zu events at %.0f/s per case, %d run(s) each; latency = client receive - "
+      "COMMIT return (ms, medians over runs; max = max over runs; counts summed over runs)\n",
+      opt.events, opt.rate, opt.runs);
   std::printf("%7s %5s %9s %21s %7s %7s %7s %7s %8s %8s %8s %8s %8s %7s %8s %6s\n", "clients", "batch", "connected",
               "delivered/expected", "p50", "p95", "p99", "max", "commit50", "hz_p50", "hz_p99", "met_p50", "met_p99",
               "threads", "KiB/strm", "drops");
@@ -217,10 +219,11 @@ int run_db_bench(const DbBenchOptions& opt) {
       }
       Row r = combine(runs);
       lost = lost || r["delivered"] < r["expected"];
-      std::printf("%7zu %5d %9.0f %10.0f/%-10.0f %7.1f %7.1f %7.1f %7.1f %8.2f %8.2f %8.2f %8.2f %8.2f %7.0f %8.1f %6.0f\n",
-                  n, batch, r["connected"], r["delivered"], r["expected"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
-                  r["max_ms"], r["commit_p50_ms"], r["healthz_p50_ms"], r["healthz_p99_ms"], r["metrics_p50_ms"],
-                  r["metrics_p99_ms"], r["threads"], r["kib_per_stream"], r["clients_dropped"] + r["closed_by_server"]);
+      std::printf(
+          "%7zu %5d %9.0f %10.0f/%-10.0f %7.1f %7.1f %7.1f %7.1f %8.2f %8.2f %8.2f %8.2f %8.2f %7.0f %8.1f %6.0f\n", n,
+          batch, r["connected"], r["delivered"], r["expected"], r["p50_ms"], r["p95_ms"], r["p99_ms"], r["max_ms"],
+          r["commit_p50_ms"], r["healthz_p50_ms"], r["healthz_p99_ms"], r["metrics_p50_ms"], r["metrics_p99_ms"],
+          r["threads"], r["kib_per_stream"], r["clients_dropped"] + r["closed_by_server"]);
       std::fflush(stdout);
       nlohmann::json c = r;
       c["clients"] = n;
@@ -230,8 +233,8 @@ int run_db_bench(const DbBenchOptions& opt) {
     }
   }
   if (opt.json) {
-    nlohmann::json out{{"bench", "sse_outbox"},    {"events", opt.events}, {"rate", opt.rate},
-                       {"runs", opt.runs},         {"cases", cases},       {"all_delivered", !lost}};
+    nlohmann::json out{{"bench", "sse_outbox"}, {"events", opt.events}, {"rate", opt.rate},
+                       {"runs", opt.runs},      {"cases", cases},       {"all_delivered", !lost}};
     std::printf("%s\n", out.dump().c_str());
   }
   return lost ? 1 : 0;

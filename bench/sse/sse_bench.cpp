@@ -156,8 +156,7 @@ int main(int argc, char** argv) {
     else if (a == "--batch") {
       batch = v != "0";
       batch_given = true;
-    }
-    else if (a == "--runs") runs = std::max(1, std::stoi(v));
+    } else if (a == "--runs") runs = std::max(1, std::stoi(v));
     else if (a == "--database-url") database_url = v;
     else {
       std::fprintf(stderr, usage, argv[0], argv[0]);
@@ -195,7 +194,8 @@ int main(int argc, char** argv) {
     auto r = run(n, events, rate, batch);
     auto& lat = r.lat.ms;
     std::sort(lat.begin(), lat.end());
-    double per = r.connected ? static_cast<double>(r.rss_after_kb - r.rss_before_kb) / static_cast<double>(r.connected) : 0;
+    double per =
+        r.connected ? static_cast<double>(r.rss_after_kb - r.rss_before_kb) / static_cast<double>(r.connected) : 0;
     lost = lost || r.connected < n || r.lat.delivered < r.expected;
     std::printf("%8zu %10zu %11zu/%-10zu %8.2f %8.2f %8.2f %8.2f %5zu %12.1f %8ld %9.2f\n", n, r.connected,
                 r.lat.delivered, r.expected, td::bench::percentile(lat, 50), td::bench::percentile(lat, 95),

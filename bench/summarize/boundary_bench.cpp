@@ -206,14 +206,21 @@ std::string thousands(long v) {
   return out;
 }
 
-nlohmann::json figure(double v) { return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(v * 10000) / 10000); }
+nlohmann::json figure(double v) {
+  return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(v * 10000) / 10000);
+}
 
 nlohmann::json to_json(const Scores& s) {
-  nlohmann::json j = {{"words", s.truth_words},      {"returned_words", s.returned_words},
-                      {"aligned_words", s.aligned},  {"sentences", s.sentences},
-                      {"predicted_ends", s.predicted}, {"true_positives", s.tp},
-                      {"false_positives", s.fp},     {"false_negatives", s.fn},
-                      {"precision", figure(s.precision())}, {"recall", figure(s.recall())},
+  nlohmann::json j = {{"words", s.truth_words},
+                      {"returned_words", s.returned_words},
+                      {"aligned_words", s.aligned},
+                      {"sentences", s.sentences},
+                      {"predicted_ends", s.predicted},
+                      {"true_positives", s.tp},
+                      {"false_positives", s.fp},
+                      {"false_negatives", s.fn},
+                      {"precision", figure(s.precision())},
+                      {"recall", figure(s.recall())},
                       {"f1", figure(s.f1())},
                       {"capitals_kept", figure(Scores::ratio(s.caps_kept, s.caps_total))},
                       {"capitals_total", s.caps_total},
@@ -329,9 +336,8 @@ int main(int argc, char** argv) {
       totals[name].add(s);
       per["tracks"][name] = to_json(s);
       rows += "| " + speech.name + " | " + thousands(s.truth_words) + " | " + thousands(s.sentences) + " | " + name +
-              " | " + (s.error.empty() ? percent(s.precision()) : "error: " + s.error) + " | " +
-              percent(s.recall()) + " | " + percent(s.f1()) + " | " +
-              percent(Scores::ratio(s.caps_kept, s.caps_total)) + " | " +
+              " | " + (s.error.empty() ? percent(s.precision()) : "error: " + s.error) + " | " + percent(s.recall()) +
+              " | " + percent(s.f1()) + " | " + percent(Scores::ratio(s.caps_kept, s.caps_total)) + " | " +
               percent(Scores::ratio(s.lower_kept, s.lower_total)) + " | " +
               percent(Scores::ratio(s.starts_kept, s.starts_total)) + " |\n";
     }

@@ -49,10 +49,11 @@ struct Provider {
       size_t prompt = req.body.size() / 4;
       bool chunk = user.find("This is part ") != std::string::npos;
       std::string content = words(chunk ? prompt / 10 * 3 / 4 : 300);  // ~0.75 words a token
-      json out = {{"model", "bench-model"},
-                  {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}},
-                                {"finish_reason", "stop"}}}},
-                  {"usage", {{"prompt_tokens", prompt}, {"completion_tokens", content.size() / 4 + 1}}}};
+      json out = {
+          {"model", "bench-model"},
+          {"choices",
+           {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
+          {"usage", {{"prompt_tokens", prompt}, {"completion_tokens", content.size() / 4 + 1}}}};
       res.set_content(out.dump(), "application/json");
     });
     port = server.bind_to_any_port("127.0.0.1");
@@ -124,10 +125,9 @@ int main(int argc, char** argv) {
     result[name] = {{"four_variants", first.to_json()}, {"reprocess_four", again.to_json()}};
     if (!as_json)
       for (auto [label, cost] : {std::pair<const char*, Cost*>{"4 variants", &first}, {"reprocess", &again}})
-        std::cout << name << "  " << label << ": " << cost->usage.requests << " requests, "
-                  << cost->usage.prompt_tokens << " prompt tokens, " << cost->usage.completion_tokens
-                  << " completion tokens (notes made " << cost->usage.notes_made << ", reused "
-                  << cost->usage.notes_reused << ")\n";
+        std::cout << name << "  " << label << ": " << cost->usage.requests << " requests, " << cost->usage.prompt_tokens
+                  << " prompt tokens, " << cost->usage.completion_tokens << " completion tokens (notes made "
+                  << cost->usage.notes_made << ", reused " << cost->usage.notes_reused << ")\n";
   }
   std::cout << result.dump() << "\n";
   return 0;

@@ -35,7 +35,9 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> variants = {"comprehensive", "bullet-points", "key-insights", "audio"};
   if (translate) variants.insert(variants.end(), {"audio-es", "audio-fr:beginner"});
-  nlohmann::json result = {{"bench", "summarize_extractive"}, {"runs", runs}, {"auto_captions", captions},
+  nlohmann::json result = {{"bench", "summarize_extractive"},
+                           {"runs", runs},
+                           {"auto_captions", captions},
                            {"durations", nlohmann::json::object()}};
   ExtractiveSummarizer ex;
   double text_1h = 0;
@@ -45,7 +47,8 @@ int main(int argc, char** argv) {
     g.auto_captions = captions;
     auto in = testing::generate_transcript(g);
     in.transcript_language = "en";
-    nlohmann::json per = {{"transcript_words", count_words(transcript_text(in))}, {"variants_ms", nlohmann::json::object()}};
+    nlohmann::json per = {{"transcript_words", count_words(transcript_text(in))},
+                          {"variants_ms", nlohmann::json::object()}};
     double text_total = 0;
     for (auto& name : variants) {
       auto v = td::parse_variant(name);

@@ -103,13 +103,16 @@ int main(int argc, char** argv) {
   }
   try {
     td::tts::EspeakEngine engine{td::tts::EspeakOptions::from_env()};
-    struct Lang { const char* code; const char* text; };
+    struct Lang {
+      const char* code;
+      const char* text;
+    };
     const Lang langs[] = {{"en", kEnglish}, {"fr", kFrench}, {"es", kSpanish}};
     nlohmann::json per_language = nlohmann::json::object();
     double slowest = 0;
     bool first = true;
-    std::printf("%-4s %6s %6s %9s %10s %10s %10s %9s %9s %9s\n", "lang", "words", "wpm", "audio_s", "first_ms", "wall_ms", "cpu_ms",
-                "rtf_med", "rtf_min", "mp3_kB");
+    std::printf("%-4s %6s %6s %9s %10s %10s %10s %9s %9s %9s\n", "lang", "words", "wpm", "audio_s", "first_ms",
+                "wall_ms", "cpu_ms", "rtf_med", "rtf_min", "mp3_kB");
     for (const auto& lang : langs) {
       std::string script = words(lang.text, 300);
       td::tts::SpeechRequest request{lang.code};
@@ -132,8 +135,9 @@ int main(int argc, char** argv) {
       }
       double med = median(rtf);
       double wpm = 300 * 60.0 / audio_seconds;
-      std::printf("%-4s %6d %6.0f %9.1f %10.1f %10.1f %10.1f %8.0fx %8.0fx %9.1f\n", lang.code, 300, wpm, audio_seconds, first_call * 1000,
-                  median(wall) * 1000, median(cpu) * 1000, med, *std::min_element(rtf.begin(), rtf.end()), bytes / 1024.0);
+      std::printf("%-4s %6d %6.0f %9.1f %10.1f %10.1f %10.1f %8.0fx %8.0fx %9.1f\n", lang.code, 300, wpm, audio_seconds,
+                  first_call * 1000, median(wall) * 1000, median(cpu) * 1000, med,
+                  *std::min_element(rtf.begin(), rtf.end()), bytes / 1024.0);
       per_language[lang.code] = {{"words", 300},
                                  {"words_per_minute", wpm},
                                  {"audio_seconds", audio_seconds},
@@ -146,12 +150,17 @@ int main(int argc, char** argv) {
       if (first || med < slowest) slowest = med;
       first = false;
     }
-    std::printf("slowest language: %.0fx real time (target >= 100x), %d runs each, mp3 %d kbit/s, TTS_RATE %d wpm\n", slowest, runs,
-                engine.options().mp3_kbps, engine.options().rate_plain);
+    std::printf("slowest language: %.0fx real time (target >= 100x), %d runs each, mp3 %d kbit/s, TTS_RATE %d wpm\n",
+                slowest, runs, engine.options().mp3_kbps, engine.options().rate_plain);
     if (json) {
-      nlohmann::json out = {{"benchmark", "tts_bench"}, {"engine", "espeak"}, {"runs", runs}, {"mp3_kbps", engine.options().mp3_kbps},
+      nlohmann::json out = {{"benchmark", "tts_bench"},
+                            {"engine", "espeak"},
+                            {"runs", runs},
+                            {"mp3_kbps", engine.options().mp3_kbps},
                             {"words_per_minute_setting", engine.options().rate_plain},
-                            {"realtime_factor", slowest}, {"target", 100}, {"languages", per_language}};
+                            {"realtime_factor", slowest},
+                            {"target", 100},
+                            {"languages", per_language}};
       std::printf("%s\n", out.dump().c_str());
     }
   } catch (const std::exception& e) {

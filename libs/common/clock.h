@@ -1,8 +1,8 @@
 // Clock: the one seam through which code reads the time, so tests can move it.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 
 namespace td {
 

@@ -12,9 +12,7 @@ std::optional<std::string> get(const char* name) {
   return std::string(v);
 }
 
-std::string get_or(const char* name, const std::string& fallback) {
-  return get(name).value_or(fallback);
-}
+std::string get_or(const char* name, const std::string& fallback) { return get(name).value_or(fallback); }
 
 long get_long(const char* name, long fallback) {
   auto v = get(name);
@@ -81,8 +79,7 @@ std::chrono::milliseconds parse_duration(const std::string& text, std::chrono::m
     while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
     if (i == frac_start) i = 0;  // "5." is not a number
   }
-  if (int_digits == 0 || i == 0)
-    throw std::invalid_argument("not a duration: '" + text + "' (" + kDurationHelp + ")");
+  if (int_digits == 0 || i == 0) throw std::invalid_argument("not a duration: '" + text + "' (" + kDurationHelp + ")");
   const std::string unit = text.substr(i);
   const double per_unit = unit_ms(unit, bare_unit);
   if (per_unit == 0 && (unit[0] == 'e' || unit[0] == 'E'))
@@ -92,7 +89,8 @@ std::chrono::milliseconds parse_duration(const std::string& text, std::chrono::m
   // double holds the value well enough for the range check.
   const double ms = int_digits > 15 ? kMaxDuration.count() * 2.0 : std::stod(text.substr(0, i)) * per_unit;
   if (ms > static_cast<double>(kMaxDuration.count()))
-    throw std::invalid_argument("duration '" + text + "' is out of range (at most " + format_duration(kMaxDuration) + ")");
+    throw std::invalid_argument("duration '" + text + "' is out of range (at most " + format_duration(kMaxDuration) +
+                                ")");
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 

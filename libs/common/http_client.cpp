@@ -42,8 +42,7 @@ ParsedUrl parse(const std::string& url) {
   std::string hostport = authority.substr(authority.rfind('@') == std::string::npos ? 0 : authority.rfind('@') + 1);
   if (!hostport.empty() && hostport.front() == '[')
     p.host = hostport.substr(1, hostport.find(']') == std::string::npos ? std::string::npos : hostport.find(']') - 1);
-  else
-    p.host = hostport.substr(0, hostport.find(':'));
+  else p.host = hostport.substr(0, hostport.find(':'));
   p.display = scheme + "://" + hostport + p.target.substr(0, p.target.find('?'));
   return p;
 }
@@ -72,22 +71,17 @@ std::pair<Failure, std::string> transport_failure(httplib::Error e, const Parsed
       // does resolve is, on Linux, nearly always a refusal (nothing listens).
       if (!resolves(url.host)) return {Failure::connect, "could not connect to " + u + ": host not found"};
       return {Failure::connect, "could not connect to " + u + ": connection refused"};
-    case httplib::Error::SSLConnection:
-      return {Failure::tls, "TLS handshake with " + u + " failed"};
+    case httplib::Error::SSLConnection: return {Failure::tls, "TLS handshake with " + u + " failed"};
     case httplib::Error::SSLServerVerification:
       return {Failure::tls, "the TLS certificate of " + u + " could not be verified"};
-    case httplib::Error::SSLLoadingCerts:
-      return {Failure::tls, "could not load the CA certificates to verify " + u};
+    case httplib::Error::SSLLoadingCerts: return {Failure::tls, "could not load the CA certificates to verify " + u};
     case httplib::Error::Write:
       return {Failure::connection_lost, "connection to " + u + " broke while sending the request"};
     case httplib::Error::Read:
       return {Failure::connection_lost, "connection to " + u + " broke before the response was complete"};
-    case httplib::Error::ExceedRedirectCount:
-      return {Failure::other, "too many redirects from " + u};
-    case httplib::Error::Compression:
-      return {Failure::other, "could not decompress the response from " + u};
-    default:
-      return {Failure::other, "request to " + u + " failed (" + httplib::to_string(e) + ")"};
+    case httplib::Error::ExceedRedirectCount: return {Failure::other, "too many redirects from " + u};
+    case httplib::Error::Compression: return {Failure::other, "could not decompress the response from " + u};
+    default: return {Failure::other, "request to " + u + " failed (" + httplib::to_string(e) + ")"};
   }
 }
 
@@ -124,10 +118,13 @@ bool Response::retryable() const {
 }
 
 std::string Response::describe() const {
-  if (status == 0) return transport_error.empty() ? "no response from " + (url.empty() ? "the server" : url) : transport_error;
+  if (status == 0)
+    return transport_error.empty() ? "no response from " + (url.empty() ? "the server" : url) : transport_error;
   std::string snippet = body.substr(0, 200);
-  for (auto& c : snippet) if (c == '\n' || c == '\r') c = ' ';
-  return "HTTP " + std::to_string(status) + (url.empty() ? "" : " from " + url) + (snippet.empty() ? "" : ": " + snippet);
+  for (auto& c : snippet)
+    if (c == '\n' || c == '\r') c = ' ';
+  return "HTTP " + std::to_string(status) + (url.empty() ? "" : " from " + url) +
+         (snippet.empty() ? "" : ": " + snippet);
 }
 
 std::string seconds_text(std::chrono::milliseconds d) {
@@ -251,8 +248,8 @@ Response send(const Request& request) {
   // A read that failed at or past the deadline is the deadline too: httplib's
   // own read timeout (the same budget, started a little later) can fire
   // before a busy machine wakes the watchdog.
-  bool connect_ran_out = !result && result.error() == httplib::Error::ConnectionTimeout && bounded &&
-                         connect_timeout >= request.timeout;
+  bool connect_ran_out =
+      !result && result.error() == httplib::Error::ConnectionTimeout && bounded && connect_timeout >= request.timeout;
   bool failed_late = !result && bounded && finished >= deadline;
   if ((expired && finished >= deadline) || connect_ran_out || failed_late) {
     out.failure = Failure::timeout;

@@ -34,7 +34,7 @@ enum class Failure {
 };
 
 struct Response {
-  int status = 0;            // 0 when no HTTP response arrived (connect error, timeout)
+  int status = 0;  // 0 when no HTTP response arrived (connect error, timeout)
   std::string body;
   std::multimap<std::string, std::string> headers;  // names lower-cased
   Failure failure = Failure::none;                  // set when status == 0

@@ -6,9 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <system_error>
 
@@ -24,9 +24,22 @@ struct Pipe {
     if (pipe2(fd, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   }
   ~Pipe() { close_both(); }
-  void close_read() { if (fd[0] >= 0) { ::close(fd[0]); fd[0] = -1; } }
-  void close_write() { if (fd[1] >= 0) { ::close(fd[1]); fd[1] = -1; } }
-  void close_both() { close_read(); close_write(); }
+  void close_read() {
+    if (fd[0] >= 0) {
+      ::close(fd[0]);
+      fd[0] = -1;
+    }
+  }
+  void close_write() {
+    if (fd[1] >= 0) {
+      ::close(fd[1]);
+      fd[1] = -1;
+    }
+  }
+  void close_both() {
+    close_read();
+    close_write();
+  }
 };
 
 std::string last_line(const std::string& s) {
@@ -52,7 +65,8 @@ void close_inherited_fds(int first) {
 #endif
   // Older kernels: one fcntl per possible descriptor.
   const long max = sysconf(_SC_OPEN_MAX);
-  for (long fd = first; fd < (max > 0 && max < 1 << 20 ? max : 1 << 16); ++fd) fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+  for (long fd = first; fd < (max > 0 && max < 1 << 20 ? max : 1 << 16); ++fd)
+    fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
 }
 
 std::vector<std::string> merge_environment(const std::vector<std::string>& extra) {
@@ -79,7 +93,10 @@ std::vector<std::string> merge_environment(const std::vector<std::string>& extra
 Result run(const std::vector<std::string>& argv, const Options& options) {
   if (argv.empty()) throw std::invalid_argument("process::run: empty argv");
   // A child that exits without reading its stdin must not kill us with SIGPIPE.
-  static const bool sigpipe_ignored = [] { signal(SIGPIPE, SIG_IGN); return true; }();
+  static const bool sigpipe_ignored = [] {
+    signal(SIGPIPE, SIG_IGN);
+    return true;
+  }();
   (void)sigpipe_ignored;
   Pipe in, out, err, exec_status;
 
@@ -131,9 +148,18 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
     pollfd fds[3];
     int n = 0;
     int out_i = -1, err_i = -1, in_i = -1;
-    if (out.fd[0] >= 0) { out_i = n; fds[n++] = {out.fd[0], POLLIN, 0}; }
-    if (err.fd[0] >= 0) { err_i = n; fds[n++] = {err.fd[0], POLLIN, 0}; }
-    if (in.fd[1] >= 0) { in_i = n; fds[n++] = {in.fd[1], POLLOUT, 0}; }
+    if (out.fd[0] >= 0) {
+      out_i = n;
+      fds[n++] = {out.fd[0], POLLIN, 0};
+    }
+    if (err.fd[0] >= 0) {
+      err_i = n;
+      fds[n++] = {err.fd[0], POLLIN, 0};
+    }
+    if (in.fd[1] >= 0) {
+      in_i = n;
+      fds[n++] = {in.fd[1], POLLOUT, 0};
+    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       r.timed_out = true;
@@ -145,7 +171,10 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
     auto drain = [&](int i, Pipe& p, std::string& into, size_t cap, bool* truncated) {
       if (i < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) return;
       ssize_t got = read(p.fd[0], buf, sizeof buf);
-      if (got <= 0) { p.close_read(); return; }
+      if (got <= 0) {
+        p.close_read();
+        return;
+      }
       size_t room = into.size() < cap ? cap - into.size() : 0;
       into.append(buf, std::min<size_t>(room, static_cast<size_t>(got)));
       if (static_cast<size_t>(got) > room && truncated) *truncated = true;
@@ -162,7 +191,8 @@ Result run(const std::vector<std::string>& argv, const Options& options) {
   if (r.timed_out) kill(-pid, SIGKILL);
   in.close_write();
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   else if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   return r;

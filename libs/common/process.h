@@ -19,9 +19,9 @@ struct Options {
 };
 
 struct Result {
-  int exit_code = -1;         // valid when !signaled
-  int signal = 0;             // the signal that ended it, if any
-  bool timed_out = false;     // killed because the deadline passed
+  int exit_code = -1;      // valid when !signaled
+  int signal = 0;          // the signal that ended it, if any
+  bool timed_out = false;  // killed because the deadline passed
   bool stdout_truncated = false;
   std::string out;
   std::string err;

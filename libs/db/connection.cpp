@@ -11,8 +11,9 @@ std::unique_ptr<Connection> connect_for_startup(const std::string& url, const st
                                                 std::chrono::milliseconds give_up) {
   auto deadline = std::chrono::steady_clock::now() + give_up;
   auto conn = connect_with_retry(url, step, [&] { return std::chrono::steady_clock::now() > deadline; });
-  if (!conn) throw std::runtime_error("cannot reach the database to " + step + " (gave up after " +
-                                      std::to_string(give_up.count() / 1000) + " s)");
+  if (!conn)
+    throw std::runtime_error("cannot reach the database to " + step + " (gave up after " +
+                             std::to_string(give_up.count() / 1000) + " s)");
   return conn;
 }
 
@@ -41,8 +42,7 @@ std::unique_ptr<Connection> connect_with_retry(const std::string& url, const std
       auto delay = backoff.delay(attempt);
       std::string msg = e.what();
       while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-      spdlog::warn("db connect failed who={} attempt={} retry_in_ms={} error=\"{}\"", who, attempt, delay.count(),
-                   msg);
+      spdlog::warn("db connect failed who={} attempt={} retry_in_ms={} error=\"{}\"", who, attempt, delay.count(), msg);
       // Sleep in small steps so a shutdown is not held up by a long backoff.
       auto until = std::chrono::steady_clock::now() + delay;
       while (std::chrono::steady_clock::now() < until && !stopping())

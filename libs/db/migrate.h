@@ -6,8 +6,8 @@
 // applies, the others wait on the lock and then find nothing left to do.
 #pragma once
 
-#include <pqxx/pqxx>
 #include <chrono>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
@@ -22,8 +22,7 @@ struct Migration {
 const std::vector<Migration>& embedded_migrations();
 
 // Applies what is missing; returns the versions applied by this call.
-std::vector<int> migrate(pqxx::connection_base& conn,
-                         const std::vector<Migration>& migrations = embedded_migrations());
+std::vector<int> migrate(pqxx::connection_base& conn, const std::vector<Migration>& migrations = embedded_migrations());
 
 // Connects (retrying with backoff until `give_up` passes) and applies the
 // embedded migrations: what every process does at start.

@@ -118,8 +118,7 @@ std::shared_ptr<const CachedReport> load_report(ApiContext& ctx, const std::stri
   });
   if (!report) return nullptr;
   auto r = std::make_shared<CachedReport>();
-  r->body = std::make_shared<const std::string>(
-      report->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  r->body = std::make_shared<const std::string>(report->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   r->etag = httpserve::etag_for(*r->body);
   r->json = std::move(*report);
   ctx.cache.put(video_id, ticket, r);

@@ -26,20 +26,21 @@ void install_health_routes(httpserve::Router& r, ApiContext& ctx) {
     }
     if (!pending.empty()) {
       res.set_header("Retry-After", "5");
-      return send_json(res, 503, {{"status", "not_ready"}, {"error", "migrations pending"}, {"pending_migrations", pending}});
+      return send_json(res, 503,
+                       {{"status", "not_ready"}, {"error", "migrations pending"}, {"pending_migrations", pending}});
     }
     send_json(res, 200, {{"status", "ready"}});
   });
 
   r.get("/api/metrics", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
-    auto m = ctx.metrics.get();
-    res.set_header("Cache-Control", "no-store");
-    res.set_content(m->json, "application/json");
-  }));
+          auto m = ctx.metrics.get();
+          res.set_header("Cache-Control", "no-store");
+          res.set_content(m->json, "application/json");
+        }));
   r.get("/metrics", guarded([&ctx](const httplib::Request&, httplib::Response& res) {
-    auto m = ctx.metrics.get();
-    res.set_content(m->prometheus, httpserve::PrometheusWriter::content_type());
-  }));
+          auto m = ctx.metrics.get();
+          res.set_content(m->prometheus, httpserve::PrometheusWriter::content_type());
+        }));
 }
 
 }  // namespace td::gateway

@@ -22,11 +22,12 @@ int int_param(const httplib::Request& req, const char* name, int fallback, int l
   if (!req.has_param(name)) return fallback;
   auto v = req.get_param_value(name);
   if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
-    throw HttpError(400, std::string("'") + name + "' must be an integer from " + std::to_string(lo) + " to " +
-                             std::to_string(hi));
+    throw HttpError(
+        400, std::string("'") + name + "' must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
   int n = std::stoi(v);
   if (n < lo || n > hi)
-    throw HttpError(400, std::string("'") + name + "' must be from " + std::to_string(lo) + " to " + std::to_string(hi));
+    throw HttpError(400,
+                    std::string("'") + name + "' must be from " + std::to_string(lo) + " to " + std::to_string(hi));
   return n;
 }
 
@@ -59,8 +60,8 @@ void list_reports(ApiContext& ctx, const httplib::Request& req, httplib::Respons
         auto built = store::build_report(tx, v.id);
         if (!built) continue;  // deleted meanwhile
         auto fresh = std::make_shared<CachedReport>();
-        fresh->body = std::make_shared<const std::string>(
-            built->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        fresh->body =
+            std::make_shared<const std::string>(built->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         fresh->etag = httpserve::etag_for(*fresh->body);
         fresh->json = std::move(*built);
         ctx.cache.put(v.id, ticket, fresh);
@@ -71,8 +72,9 @@ void list_reports(ApiContext& ctx, const httplib::Request& req, httplib::Respons
   });
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : reports) items.push_back(compact_report(r->json));
-  send_json(res, 200,
-            {{"items", items}, {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json()}});
+  send_json(
+      res, 200,
+      {{"items", items}, {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nlohmann::json()}});
 }
 
 void get_report(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -104,8 +106,9 @@ void delete_report(ApiContext& ctx, const httplib::Request& req, httplib::Respon
                                             spdlog::warn("gateway: could not remove audio file {}: {}", file, e.what());
                                           });
   spdlog::info("gateway: deleted video={} jobs_cancelled={} files_removed={}", key, deleted.jobs_cancelled, removed);
-  send_json(res, 200,
-            {{"deleted", true}, {"video_id", key}, {"jobs_cancelled", deleted.jobs_cancelled}, {"files_removed", removed}});
+  send_json(
+      res, 200,
+      {{"deleted", true}, {"video_id", key}, {"jobs_cancelled", deleted.jobs_cancelled}, {"files_removed", removed}});
 }
 
 void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -114,7 +117,8 @@ void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
   const auto found = find_variant(vname);
   if (!found) throw HttpError(404, "no audio variant " + quote_input(vname));
   const Variant& v = *found;
-  if (!v.is_audio()) throw HttpError(404, "'" + v.name() + "' is a text variant; audio variants: audio, audio-fr, audio-es");
+  if (!v.is_audio())
+    throw HttpError(404, "'" + v.name() + "' is a text variant; audio variants: audio, audio-fr, audio-es");
   std::optional<store::AudioRecord> rec;
   std::shared_ptr<const std::string> bytes;
   const auto inm = req.get_header_value("If-None-Match");
@@ -147,9 +151,11 @@ void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
 
 void install_report_routes(httpserve::Router& r, ApiContext& ctx) {
   // The hot route goes first: httplib tries patterns in registration order.
-  r.get(R"(/api/reports/([^/]+))", guarded([&ctx](const httplib::Request& q, httplib::Response& s) { get_report(ctx, q, s); }));
+  r.get(R"(/api/reports/([^/]+))",
+        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { get_report(ctx, q, s); }));
   r.get("/api/reports", guarded([&ctx](const httplib::Request& q, httplib::Response& s) { list_reports(ctx, q, s); }));
-  r.del(R"(/api/reports/([^/]+))", guarded([&ctx](const httplib::Request& q, httplib::Response& s) { delete_report(ctx, q, s); }));
+  r.del(R"(/api/reports/([^/]+))",
+        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { delete_report(ctx, q, s); }));
   r.get(R"(/api/audio/([^/]+)/([^/]+)\.mp3)",
         guarded([&ctx](const httplib::Request& q, httplib::Response& s) { get_audio(ctx, q, s); }));
 }

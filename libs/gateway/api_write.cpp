@@ -48,7 +48,8 @@ std::vector<std::string> variant_names(const nlohmann::json& v, const char* fiel
   } catch (const UnknownVariant& e) {
     throw HttpError(400, e.what());
   }
-  if (parsed.empty()) throw HttpError(400, std::string("'") + field + "' must name at least one variant; " + valid_variants_help());
+  if (parsed.empty())
+    throw HttpError(400, std::string("'") + field + "' must name at least one variant; " + valid_variants_help());
   std::vector<std::string> out;
   for (const auto& p : parsed) out.push_back(p.name());
   return out;
@@ -98,13 +99,13 @@ void submit(ApiContext& ctx, const httplib::Request& req, httplib::Response& res
   });
   ctx.cache.invalidate(key);
   spdlog::info("gateway: submit video={} job={} created={} refresh={}", key, e.id, e.created, refresh);
-  send_json(res, 202,
-            {{"video_id", key}, {"job_id", e.id}, {"created", e.created}, {"variants", variants}, {"refresh", refresh}});
+  send_json(
+      res, 202,
+      {{"video_id", key}, {"job_id", e.id}, {"created", e.created}, {"variants", variants}, {"refresh", refresh}});
 }
 
 void reprocess(ApiContext& ctx, const httplib::Request& req, httplib::Response& res, const std::string& body) {
-  if (ctx.options.reprocess_token.empty())
-    throw HttpError(503, "reprocess disabled: set REPROCESS_AUTH_TOKEN");
+  if (ctx.options.reprocess_token.empty()) throw HttpError(503, "reprocess disabled: set REPROCESS_AUTH_TOKEN");
   // Always compare, also when the header is missing, so the answer takes
   // the same time either way. Two copies or control bytes: 400.
   const std::string given = httpserve::single_header(req, "X-Reprocess-Token").value_or("");

@@ -36,7 +36,7 @@ class DatabaseUnavailable : public std::runtime_error {
 };
 
 struct PoolOptions {
-  size_t size = 8;                                       // GATEWAY_DB_POOL
+  size_t size = 8;  // GATEWAY_DB_POOL
   std::chrono::milliseconds acquire_timeout{3000};
   std::chrono::milliseconds reconnect_cooldown{500};
 };

@@ -64,12 +64,12 @@ Gateway::Gateway(Options options) : opt_(std::move(options)) {
   cache_ = std::make_unique<ReportCache>(opt_.report_cache_ttl, opt_.report_cache_max);
   metrics_ = std::make_unique<MetricsView>(*pool_, opt_.metrics_cache_ttl);
   broker_ = std::make_unique<sse::Broker>(opt_.sse, replay_source(*pool_));
-  feed_ = std::make_unique<OutboxFeed>(
-      FeedOptions{.database_url = opt_.database_url,
-                  .instance_id = opt_.instance_id,
-                  .poll = opt_.outbox_poll,
-                  .metrics_interval = opt_.sse_metrics_interval},
-      *broker_, *pool_, [cache = cache_.get()](const std::string& id) { cache->invalidate(id); });
+  feed_ = std::make_unique<OutboxFeed>(FeedOptions{.database_url = opt_.database_url,
+                                                   .instance_id = opt_.instance_id,
+                                                   .poll = opt_.outbox_poll,
+                                                   .metrics_interval = opt_.sse_metrics_interval},
+                                       *broker_, *pool_,
+                                       [cache = cache_.get()](const std::string& id) { cache->invalidate(id); });
   audio_ = store::audio_store_for(opt_.audio_dir);
   ctx_ = std::make_unique<ApiContext>(ApiContext{opt_, *pool_, *cache_, *metrics_, *audio_});
 

@@ -12,10 +12,9 @@ namespace td::gateway {
 
 const std::vector<std::string>& contract_counters() {
   static const std::vector<std::string> names{
-      "ingest_success",      "ingest_failure",      "summarize_success",  "summarize_failure",
-      "tts_success",         "tts_failure",         "audio_generated",    "audio_reused",
-      "reprocess_requested", "reprocess_success",   "reprocess_failure",  "sse_clients_total",
-      "sse_events_broadcast", "sse_events_failed",
+      "ingest_success", "ingest_failure", "summarize_success", "summarize_failure", "tts_success", "tts_failure",
+      "audio_generated", "audio_reused", "reprocess_requested", "reprocess_success", "reprocess_failure",
+      "sse_clients_total", "sse_events_broadcast", "sse_events_failed",
       // where each ingest's transcript came from.
       "ingest_transcript_stored", "ingest_transcript_fetched", "ingest_transcript_user"};
   return names;
@@ -23,9 +22,10 @@ const std::vector<std::string>& contract_counters() {
 
 namespace {
 
-const std::pair<const char*, const char*> kTimings[] = {
-    {"ingest", "ingest_seconds"}, {"summarize", "summarize_seconds"}, {"tts", "tts_seconds"},
-    {"queue_wait", "queue_wait_seconds"}};
+const std::pair<const char*, const char*> kTimings[] = {{"ingest", "ingest_seconds"},
+                                                        {"summarize", "summarize_seconds"},
+                                                        {"tts", "tts_seconds"},
+                                                        {"queue_wait", "queue_wait_seconds"}};
 
 const char* kKinds[] = {store::kIngestKind, store::kSummarizeKind, store::kTtsKind};
 
@@ -80,14 +80,15 @@ nlohmann::json metrics_json(const MetricsData& d) {
   nlohmann::json ytdlp = {{"version", d.ytdlp.empty() ? nlohmann::json() : nlohmann::json(d.ytdlp.front().version)},
                           {"versions", ytdlp_versions}};
 
-  nlohmann::json out = {{"counters", counters},
-          {"sse_clients_current", static_cast<int64_t>(std::llround(sse_current))},
-          {"timings", timings},
-          {"queues", queues},
-          {"last_ingest_at", d.last_ingest_at ? nlohmann::json(store::iso8601(*d.last_ingest_at)) : nlohmann::json()},
-          {"last_ingest_video", d.last_ingest_video ? nlohmann::json(*d.last_ingest_video) : nlohmann::json()},
-          {"ytdlp", ytdlp},
-          {"generated_at", store::iso8601(d.generated_at)}};
+  nlohmann::json out = {
+      {"counters", counters},
+      {"sse_clients_current", static_cast<int64_t>(std::llround(sse_current))},
+      {"timings", timings},
+      {"queues", queues},
+      {"last_ingest_at", d.last_ingest_at ? nlohmann::json(store::iso8601(*d.last_ingest_at)) : nlohmann::json()},
+      {"last_ingest_video", d.last_ingest_video ? nlohmann::json(*d.last_ingest_video) : nlohmann::json()},
+      {"ytdlp", ytdlp},
+      {"generated_at", store::iso8601(d.generated_at)}};
   // [{from, to, reason, count}], [] before the first.
   for (const auto& f : kLabelledFamilies) {
     nlohmann::json list = nlohmann::json::array();
@@ -116,11 +117,12 @@ std::optional<CounterFamily> family_of(const std::string& name) {
   for (const char* stage : {"ingest", "summarize", "tts"}) {
     for (const char* outcome : {"success", "failure"}) {
       if (name == std::string(stage) + "_" + outcome)
-        return CounterFamily{"stage_jobs", "Jobs finished by each stage, by outcome.",
-                             {{"stage", stage}, {"outcome", outcome}}};
+        return CounterFamily{
+            "stage_jobs", "Jobs finished by each stage, by outcome.", {{"stage", stage}, {"outcome", outcome}}};
     }
   }
-  if (name == "audio_generated") return CounterFamily{"audio", "Audio variants stored, by how.", {{"result", "generated"}}};
+  if (name == "audio_generated")
+    return CounterFamily{"audio", "Audio variants stored, by how.", {{"result", "generated"}}};
   if (name == "audio_reused") return CounterFamily{"audio", "Audio variants stored, by how.", {{"result", "reused"}}};
   for (const char* what : {"requested", "success", "failure"}) {
     if (name == std::string("reprocess_") + what)
@@ -134,10 +136,12 @@ std::optional<CounterFamily> family_of(const std::string& name) {
   }
   if (name == "sse_clients_total") return CounterFamily{"sse_clients", "SSE clients accepted, over all gateways.", {}};
   if (name == "sse_events_broadcast")
-    return CounterFamily{"sse_events", "SSE events, over all gateways: broadcast once per gateway, failed per client.",
+    return CounterFamily{"sse_events",
+                         "SSE events, over all gateways: broadcast once per gateway, failed per client.",
                          {{"result", "broadcast"}}};
   if (name == "sse_events_failed")
-    return CounterFamily{"sse_events", "SSE events, over all gateways: broadcast once per gateway, failed per client.",
+    return CounterFamily{"sse_events",
+                         "SSE events, over all gateways: broadcast once per gateway, failed per client.",
                          {{"result", "failed"}}};
   return std::nullopt;
 }
@@ -168,7 +172,8 @@ std::string metrics_prometheus(const MetricsData& d) {
   // tubedigest_summary_fallbacks_total{from,to,reason}, tubedigest_tts_fallbacks_total{...}:
   // a series per label set seen (none before the first fallback).
   for (const auto& f : kLabelledFamilies)
-    for (const auto& c : d.snapshot.labelled(f.family)) w.counter(f.family, f.help, static_cast<double>(c.value), c.labels);
+    for (const auto& c : d.snapshot.labelled(f.family))
+      w.counter(f.family, f.help, static_cast<double>(c.value), c.labels);
 
   double sse_current = 0;
   if (auto it = d.snapshot.gauges.find("sse_clients_current"); it != d.snapshot.gauges.end()) sse_current = it->second;

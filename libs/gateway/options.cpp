@@ -58,7 +58,8 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   int port = 0;
   for (char c : listen.substr(colon + 1)) {
-    if (c < '0' || c > '9' || port > 65535) throw std::invalid_argument("GATEWAY_LISTEN has a bad port: '" + listen + "'");
+    if (c < '0' || c > '9' || port > 65535)
+      throw std::invalid_argument("GATEWAY_LISTEN has a bad port: '" + listen + "'");
     port = port * 10 + (c - '0');
   }
   if (port > 65535) throw std::invalid_argument("GATEWAY_LISTEN has a bad port: '" + listen + "'");
@@ -84,8 +85,7 @@ bool is_loopback_host(const std::string& host) {
 }
 
 void check_exposure(const Options& o, const std::string& host) {
-  if (o.auth_reads && o.api_token.empty())
-    throw std::invalid_argument("API_AUTH_READS=on needs API_AUTH_TOKEN");
+  if (o.auth_reads && o.api_token.empty()) throw std::invalid_argument("API_AUTH_READS=on needs API_AUTH_TOKEN");
   if (!o.api_token.empty() || o.open_writes_allowed || is_loopback_host(host)) return;
   throw std::invalid_argument(
       "refusing to listen on " + o.listen +

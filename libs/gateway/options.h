@@ -35,8 +35,8 @@ namespace td::gateway {
 struct Options {
   std::string listen = "127.0.0.1:6452";
   std::string database_url;
-  std::string api_token;        // empty: write endpoints are open
-  std::string reprocess_token;  // empty: reprocess disabled (503)
+  std::string api_token;             // empty: write endpoints are open
+  std::string reprocess_token;       // empty: reprocess disabled (503)
   bool open_writes_allowed = false;  // API_AUTH=none: no token on a non-loopback address is deliberate
   bool auth_reads = false;           // API_AUTH_READS=on
   size_t threads = 16;

@@ -30,8 +30,8 @@
 namespace td::gateway {
 
 struct CachedReport {
-  nlohmann::json json;                          // for the list endpoint
-  std::shared_ptr<const std::string> body;      // the bytes served
+  nlohmann::json json;                      // for the list endpoint
+  std::shared_ptr<const std::string> body;  // the bytes served
   std::string etag;
 };
 

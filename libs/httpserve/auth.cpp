@@ -25,8 +25,7 @@ std::optional<std::string> single_header(const httplib::Request& req, const std:
   if (std::next(first) != last) throw HttpError(400, "header " + name + " given more than once");
   for (char c : first->second) {
     auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && u != '\t') || u == 0x7f)
-      throw HttpError(400, "header " + name + " contains a control character");
+    if ((u < 0x20 && u != '\t') || u == 0x7f) throw HttpError(400, "header " + name + " contains a control character");
   }
   return first->second;
 }

@@ -13,8 +13,8 @@ void mark_close(const httplib::Request& req) {
   headers.emplace("Connection", "close");
 }
 
-BodyResult read_body_limited(const httplib::Request& req, httplib::Response& res,
-                             const httplib::ContentReader& reader, size_t limit) {
+BodyResult read_body_limited(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+                             size_t limit) {
   BodyResult out;
   size_t seen = 0;
   bool too_large = false;

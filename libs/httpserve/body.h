@@ -29,8 +29,8 @@ struct BodyResult {
 
 inline constexpr size_t kDrainCap = size_t{64} << 20;
 
-BodyResult read_body_limited(const httplib::Request& req, httplib::Response& res,
-                             const httplib::ContentReader& reader, size_t limit);
+BodyResult read_body_limited(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+                             size_t limit);
 
 // Makes httplib answer this request with `Connection: close` (it reads the
 // request's own Connection header when it writes the answer).

@@ -88,9 +88,8 @@ bool etag_matches(const std::string& if_none_match, const std::string& etag) {
   return false;
 }
 
-void serve_bytes(const httplib::Request& req, httplib::Response& res,
-                 std::shared_ptr<const std::string> bytes, const std::string& content_type,
-                 const std::string& etag) {
+void serve_bytes(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const std::string> bytes,
+                 const std::string& content_type, const std::string& etag) {
   // Keep httplib from applying the range a second time (see the header).
   const_cast<httplib::Request&>(req).ranges.clear();
 
@@ -98,8 +97,7 @@ void serve_bytes(const httplib::Request& req, httplib::Response& res,
   res.set_header("Accept-Ranges", "bytes");
   if (!etag.empty()) res.set_header("ETag", etag);
 
-  if (!etag.empty() && req.has_header("If-None-Match") &&
-      etag_matches(req.get_header_value("If-None-Match"), etag)) {
+  if (!etag.empty() && req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
     return;
   }
@@ -115,8 +113,8 @@ void serve_bytes(const httplib::Request& req, httplib::Response& res,
     first = range.range.first;
     length = range.range.last - range.range.first + 1;
     res.status = 206;
-    res.set_header("Content-Range", "bytes " + std::to_string(first) + "-" +
-                                        std::to_string(range.range.last) + "/" + std::to_string(size));
+    res.set_header("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(range.range.last) + "/" +
+                                        std::to_string(size));
   } else {
     res.status = 200;
   }
@@ -124,11 +122,10 @@ void serve_bytes(const httplib::Request& req, httplib::Response& res,
     res.set_content("", content_type);
     return;
   }
-  res.set_content_provider(
-      static_cast<size_t>(length), content_type,
-      [bytes, first](size_t offset, size_t len, httplib::DataSink& sink) {
-        return sink.write(bytes->data() + first + offset, len);
-      });
+  res.set_content_provider(static_cast<size_t>(length), content_type,
+                           [bytes, first](size_t offset, size_t len, httplib::DataSink& sink) {
+                             return sink.write(bytes->data() + first + offset, len);
+                           });
 }
 
 }  // namespace td::httpserve

@@ -46,8 +46,7 @@ std::string etag_for(const std::string& bytes);
 // True when an If-None-Match header value matches etag (weak comparison).
 bool etag_matches(const std::string& if_none_match, const std::string& etag);
 
-void serve_bytes(const httplib::Request& req, httplib::Response& res,
-                 std::shared_ptr<const std::string> bytes, const std::string& content_type,
-                 const std::string& etag);
+void serve_bytes(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const std::string> bytes,
+                 const std::string& content_type, const std::string& etag);
 
 }  // namespace td::httpserve

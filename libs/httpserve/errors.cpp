@@ -9,8 +9,7 @@ void json_error(httplib::Response& res, int status, const std::string& message) 
   nlohmann::json body{{"error", message}};
   // replace: a message quoting client input may hold invalid UTF-8; never throw
   // while reporting an error.
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
 }
 
 std::string default_error_message(int status) {

@@ -75,15 +75,15 @@ class ElasticThreadPool final : public httplib::TaskQueue {
 };
 
 struct ServerLimits {
-  size_t api_threads = 16;        // concurrent non-streaming connections
-  size_t stream_threads = 0;      // SSE_MAX_CLIENTS (+ a few for 503 answers)
-  size_t stack_bytes = 0;         // 0: system default (see above)
+  size_t api_threads = 16;    // concurrent non-streaming connections
+  size_t stream_threads = 0;  // SSE_MAX_CLIENTS (+ a few for 503 answers)
+  size_t stack_bytes = 0;     // 0: system default (see above)
   std::chrono::milliseconds read_timeout{5000};
   std::chrono::milliseconds write_timeout{5000};
   std::chrono::seconds keep_alive_timeout{5};
   size_t keep_alive_max_requests = 1000;
-  int listen_backlog = 1024;      // httplib listens with 5 (CPPHTTPLIB_LISTEN_BACKLOG)
-  bool tcp_nodelay = true;        // SSE frames are small; Nagle would hold them
+  int listen_backlog = 1024;  // httplib listens with 5 (CPPHTTPLIB_LISTEN_BACKLOG)
+  bool tcp_nodelay = true;    // SSE frames are small; Nagle would hold them
   // TCP_USER_TIMEOUT, set on the listening socket and so inherited by every
   // accepted one: a peer that stops acknowledging (a laptop closed mid-stream,
   // a phone gone off the network) is cut off this long after the first

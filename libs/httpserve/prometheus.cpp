@@ -96,23 +96,20 @@ PrometheusWriter::Family& PrometheusWriter::family(const std::string& name, cons
   return it->second;
 }
 
-void PrometheusWriter::counter(const std::string& name, const std::string& help, double value,
-                               const Labels& labels) {
+void PrometheusWriter::counter(const std::string& name, const std::string& help, double value, const Labels& labels) {
   std::string full = prefix_ + name;
   if (!ends_with(full, "_total")) full += "_total";
   family(full, "counter", help).lines.push_back(full + render_labels(labels) + " " + format_value(value));
 }
 
-void PrometheusWriter::gauge(const std::string& name, const std::string& help, double value,
-                             const Labels& labels) {
+void PrometheusWriter::gauge(const std::string& name, const std::string& help, double value, const Labels& labels) {
   std::string full = prefix_ + name;
   family(full, "gauge", help).lines.push_back(full + render_labels(labels) + " " + format_value(value));
 }
 
 void PrometheusWriter::histogram(const std::string& name, const std::string& help,
-                                 const std::vector<double>& upper_bounds,
-                                 const std::vector<uint64_t>& bucket_counts, double sum, uint64_t count,
-                                 const Labels& labels) {
+                                 const std::vector<double>& upper_bounds, const std::vector<uint64_t>& bucket_counts,
+                                 double sum, uint64_t count, const Labels& labels) {
   if (upper_bounds.size() != bucket_counts.size()) {
     throw std::invalid_argument("histogram " + name + ": bounds and counts differ in length");
   }

@@ -29,8 +29,7 @@ class PrometheusWriter {
   // upper_bounds ascending, bucket_counts[i] = observations <= upper_bounds[i]
   // (cumulative), count = all observations (the +Inf bucket).
   void histogram(const std::string& name, const std::string& help, const std::vector<double>& upper_bounds,
-                 const std::vector<uint64_t>& bucket_counts, double sum, uint64_t count,
-                 const Labels& labels = {});
+                 const std::vector<uint64_t>& bucket_counts, double sum, uint64_t count, const Labels& labels = {});
 
   std::string str() const;
 

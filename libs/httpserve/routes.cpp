@@ -14,30 +14,31 @@ namespace td::httpserve {
 Router::Router(httplib::Server& svr, size_t max_body_bytes) : svr_(svr), max_body_(max_body_bytes) {
   svr_.set_payload_max_length(max_body_bytes);
 
-  svr_.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
-    // Handlers that already wrote a JSON error keep it.
-    if (!res.body.empty() || res.content_length_ > 0 || res.content_provider_) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    if (res.status == 404) {
-      auto allowed = allowed_methods(req.path);
-      if (!allowed.empty()) {
-        std::string allow;
-        for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
-        res.set_header("Allow", allow);
-        json_error(res, 405, "method " + req.method + " not allowed on " + req.path + " (allowed: " + allow + ")");
+  svr_.set_error_handler(
+      httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+        // Handlers that already wrote a JSON error keep it.
+        if (!res.body.empty() || res.content_length_ > 0 || res.content_provider_) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        if (res.status == 404) {
+          auto allowed = allowed_methods(req.path);
+          if (!allowed.empty()) {
+            std::string allow;
+            for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+            res.set_header("Allow", allow);
+            json_error(res, 405, "method " + req.method + " not allowed on " + req.path + " (allowed: " + allow + ")");
+            return httplib::Server::HandlerResponse::Handled;
+          }
+          json_error(res, 404, "no route for " + req.method + " " + req.path);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        // httplib's own 400 (malformed request line or headers) and 414: the
+        // stream is at an unknown place, so the answer says the connection ends
+        // (httpserve::Server then closes it).
+        if (res.status == 400 || res.status == 414) mark_close(req);
+        json_error(res, res.status, default_error_message(res.status));
         return httplib::Server::HandlerResponse::Handled;
-      }
-      json_error(res, 404, "no route for " + req.method + " " + req.path);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    // httplib's own 400 (malformed request line or headers) and 414: the
-    // stream is at an unknown place, so the answer says the connection ends
-    // (httpserve::Server then closes it).
-    if (res.status == 400 || res.status == 414) mark_close(req);
-    json_error(res, res.status, default_error_message(res.status));
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+      }));
 
   svr_.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
     try {
@@ -99,8 +100,7 @@ Router& Router::put(const std::string& pattern, BodyHandler h) {
 std::vector<std::string> Router::allowed_methods(const std::string& path) const {
   std::vector<std::string> out;
   for (const auto& r : routes_) {
-    if (std::regex_match(path, r.pattern) &&
-        std::find(out.begin(), out.end(), r.method) == out.end()) {
+    if (std::regex_match(path, r.pattern) && std::find(out.begin(), out.end(), r.method) == out.end()) {
       out.push_back(r.method);
     }
   }

@@ -26,8 +26,7 @@ class Router {
  public:
   using Handler = httplib::Server::Handler;
   // Handlers for methods with a body get it already read and size-checked.
-  using BodyHandler =
-      std::function<void(const httplib::Request&, httplib::Response&, const std::string& body)>;
+  using BodyHandler = std::function<void(const httplib::Request&, httplib::Response&, const std::string& body)>;
 
   // max_body_bytes: bodies above it get 413 without being read past the limit
   // (see body.h); it is also set as the server's payload_max_length.

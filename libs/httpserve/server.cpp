@@ -148,9 +148,10 @@ struct BadFraming {
 void answer_framing_error(ConnectionStream& strm, const FramingError& e) {
   const std::string body = nlohmann::json{{"error", e.message}}.dump();
   const char* reason = e.status == 413 ? "Payload Too Large" : "Bad Request";
-  const std::string out = "HTTP/1.1 " + std::to_string(e.status) + " " + reason +
-                          "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string out =
+      "HTTP/1.1 " + std::to_string(e.status) + " " + reason +
+      "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   size_t off = 0;
   while (off < out.size()) {
     ssize_t n = strm.write(out.data() + off, out.size() - off);
@@ -182,9 +183,7 @@ void close_gracefully(int sock, bool input_pending, size_t drain_body = 0) {
   ::close(sock);
 }
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
+bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
 
 bool takes_body(const std::string& method) {
   // The methods httplib 0.11.4 reads a body for (detail::expect_content).

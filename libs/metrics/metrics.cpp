@@ -37,9 +37,9 @@ void prepare(pqxx::connection_base& conn) {
 }
 
 const std::vector<double>& bucket_bounds() {
-  static const std::vector<double> bounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-                                             2.5,   5,      10,    30,   60,    120,  300, 600,  1800,
-                                             std::numeric_limits<double>::infinity()};
+  static const std::vector<double> bounds = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,  1,
+      2.5,   5,      10,    30,   60,    120,  300, 600,  1800, std::numeric_limits<double>::infinity()};
   return bounds;
 }
 

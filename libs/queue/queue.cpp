@@ -34,20 +34,25 @@ struct Statement {
 // and claims slow down as the table grows. (One kind per statement: with
 // kind = ANY(array) the planner cannot use the index order and would sort
 // every waiting job of those kinds.)
-#define TD_CLAIM(KIND, WORKER, LIMIT, NOW, LEASE)                                                              \
-  "picked AS (\n"                                                                                              \
-  "  SELECT id FROM jobs\n"                                                                                    \
-  "   WHERE kind = " KIND " AND status IN ('queued', 'failed') AND run_at <= coalesce(" NOW "::timestamptz, now())\n" \
-  "   ORDER BY priority, run_at, id\n"                                                                         \
-  "   LIMIT " LIMIT "\n"                                                                                       \
-  "   FOR UPDATE SKIP LOCKED\n"                                                                                \
-  "), claimed AS (\n"                                                                                          \
-  "  UPDATE jobs j\n"                                                                                          \
-  "     SET status = 'running', attempts = j.attempts + 1, lease_owner = " WORKER ",\n"                        \
-  "         lease_expires_at = coalesce(" NOW "::timestamptz, now()) + " LEASE " * interval '1 millisecond',\n" \
-  "         started_at = coalesce(" NOW "::timestamptz, now()), finished_at = NULL\n"                          \
-  "   WHERE j.id = ANY(ARRAY(SELECT id FROM picked))\n"                                                        \
-  "  RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.priority, j.subject,\n"                  \
+#define TD_CLAIM(KIND, WORKER, LIMIT, NOW, LEASE)                                                                  \
+  "picked AS (\n"                                                                                                  \
+  "  SELECT id FROM jobs\n"                                                                                        \
+  "   WHERE kind = " KIND " AND status IN ('queued', 'failed') AND run_at <= coalesce(" NOW                        \
+  "::timestamptz, now())\n"                                                                                        \
+  "   ORDER BY priority, run_at, id\n"                                                                             \
+  "   LIMIT " LIMIT                                                                                                \
+  "\n"                                                                                                             \
+  "   FOR UPDATE SKIP LOCKED\n"                                                                                    \
+  "), claimed AS (\n"                                                                                              \
+  "  UPDATE jobs j\n"                                                                                              \
+  "     SET status = 'running', attempts = j.attempts + 1, lease_owner = " WORKER                                  \
+  ",\n"                                                                                                            \
+  "         lease_expires_at = coalesce(" NOW "::timestamptz, now()) + " LEASE                                     \
+  " * interval '1 millisecond',\n"                                                                                 \
+  "         started_at = coalesce(" NOW                                                                            \
+  "::timestamptz, now()), finished_at = NULL\n"                                                                    \
+  "   WHERE j.id = ANY(ARRAY(SELECT id FROM picked))\n"                                                            \
+  "  RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.priority, j.subject,\n"                      \
   "            extract(epoch FROM j.created_at)::float8 AS created, extract(epoch FROM j.run_at)::float8 AS run\n" \
   ")"
 
@@ -243,9 +248,7 @@ std::string Queue::channel(const std::string& kind) { return "td_jobs_" + kind; 
 
 std::optional<std::string> Queue::now() const { return now_param(clock_); }
 
-Enqueued Queue::enqueue(pqxx::transaction_base& tx, const NewJob& job) const {
-  return enqueue_many(tx, {job}).at(0);
-}
+Enqueued Queue::enqueue(pqxx::transaction_base& tx, const NewJob& job) const { return enqueue_many(tx, {job}).at(0); }
 
 std::vector<Enqueued> Queue::enqueue_many(pqxx::transaction_base& tx, const std::vector<NewJob>& jobs) const {
   std::vector<Enqueued> out(jobs.size());
@@ -272,8 +275,8 @@ std::vector<Enqueued> Queue::enqueue_many(pqxx::transaction_base& tx, const std:
   auto now = this->now();
   auto rows = tx.exec_prepared("td_job_enqueue_many", db::array_literal(kinds), db::array_literal(payloads),
                                db::array_literal(priorities), db::array_literal(run_ats), db::array_literal(delays),
-                               db::array_literal(max_attempts), db::array_literal(keys),
-                               db::array_literal(subjects), db::nullable(now));
+                               db::array_literal(max_attempts), db::array_literal(keys), db::array_literal(subjects),
+                               db::nullable(now));
 
   std::set<std::string> woken;
   std::map<std::string, int64_t> created_by_key;
@@ -362,8 +365,8 @@ int Queue::complete(pqxx::transaction_base& tx, const std::vector<int64_t>& ids,
       tx.exec_prepared("td_job_complete", db::array_literal(ids), worker, db::nullable(now)).affected_rows());
 }
 
-FailResult Queue::fail(pqxx::transaction_base& tx, const Job& job, const std::string& worker,
-                       const std::string& error, bool permanent, const std::string& reason) const {
+FailResult Queue::fail(pqxx::transaction_base& tx, const Job& job, const std::string& worker, const std::string& error,
+                       bool permanent, const std::string& reason) const {
   auto now = this->now();
   auto delay = retry_backoff_.delay(job.attempt);
   auto rows = tx.exec_prepared("td_job_fail", job.id, worker, error, permanent, delay.count(), db::nullable(now),
@@ -401,8 +404,8 @@ std::vector<Rescued> Queue::rescue(pqxx::transaction_base& tx, int limit) const 
   std::vector<Rescued> out;
   std::set<std::string> kinds;
   for (const auto& r : rows) {
-    out.push_back({r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(),
-                   r[4].as<bool>()});
+    out.push_back(
+        {r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(), r[4].as<bool>()});
     if (!out.back().dead) kinds.insert(out.back().kind);
   }
   for (const auto& k : kinds) tx.exec_prepared("td_job_notify", channel(k));
@@ -475,9 +478,11 @@ std::vector<JobSummary> Queue::jobs_for_subject(pqxx::transaction_base& tx, cons
   std::vector<JobSummary> out;
   for (const auto& r : tx.exec_prepared("td_job_by_subject", subject, limit)) {
     auto status = parse_job_status(r[2].as<std::string>());
-    if (!status) throw std::runtime_error("job " + r[0].as<std::string>() + " has an unknown status " + r[2].as<std::string>());
-    JobSummary j{r[0].as<int64_t>(), r[1].as<std::string>(), *status, r[3].as<int>(), r[4].as<int>(),
-                 r[5].as<std::string>(), std::nullopt, from_epoch(r[7].as<double>()), std::nullopt};
+    if (!status)
+      throw std::runtime_error("job " + r[0].as<std::string>() + " has an unknown status " + r[2].as<std::string>());
+    JobSummary j{r[0].as<int64_t>(), r[1].as<std::string>(), *status,      r[3].as<int>(),
+                 r[4].as<int>(),     r[5].as<std::string>(), std::nullopt, from_epoch(r[7].as<double>()),
+                 std::nullopt};
     if (!r[6].is_null()) j.last_error = r[6].as<std::string>();
     if (!r[8].is_null()) j.finished_at = from_epoch(r[8].as<double>());
     if (!r[9].is_null()) j.reason = r[9].as<std::string>();
@@ -489,8 +494,8 @@ std::vector<JobSummary> Queue::jobs_for_subject(pqxx::transaction_base& tx, cons
 std::vector<DeadJob> Queue::dead_jobs(pqxx::transaction_base& tx, int limit) const {
   std::vector<DeadJob> out;
   for (const auto& r : tx.exec_prepared("td_job_dead_list", limit)) {
-    DeadJob d{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(), std::nullopt,
-              from_epoch(r[5].as<double>()), r[6].as<std::string>()};
+    DeadJob d{r[0].as<int64_t>(), r[1].as<std::string>(),        r[2].as<int>(),        r[3].as<std::string>(),
+              std::nullopt,       from_epoch(r[5].as<double>()), r[6].as<std::string>()};
     if (!r[4].is_null()) d.subject = r[4].as<std::string>();
     out.push_back(std::move(d));
   }

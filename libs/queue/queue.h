@@ -48,9 +48,9 @@ constexpr bool is_pending(JobStatus s) {
 }
 
 struct EnqueueOptions {
-  int priority = 100;  // lower runs first
+  int priority = 100;                         // lower runs first
   std::optional<Clock::time_point> run_at{};  // default: now
-  std::chrono::milliseconds delay{0};       // added to run_at
+  std::chrono::milliseconds delay{0};         // added to run_at
   int max_attempts = 5;
   // While a job with this key is queued, running or waiting for its retry,
   // enqueueing again returns that job's id and adds nothing.
@@ -136,8 +136,8 @@ struct JobSummary {
 };
 
 struct Retention {
-  std::chrono::seconds finished{std::chrono::hours(24)};   // done and cancelled jobs
-  std::chrono::seconds dead{std::chrono::hours(24 * 7)};   // dead jobs are kept longer: someone should look
+  std::chrono::seconds finished{std::chrono::hours(24)};  // done and cancelled jobs
+  std::chrono::seconds dead{std::chrono::hours(24 * 7)};  // dead jobs are kept longer: someone should look
 };
 
 class Queue {
@@ -158,8 +158,8 @@ class Queue {
 
   // Claims up to `n` jobs of the given kinds (kinds are tried in the order
   // given) and leases them to `worker` for `lease`.
-  std::vector<Job> claim(pqxx::transaction_base& tx, const std::vector<std::string>& kinds,
-                         const std::string& worker, int n, std::chrono::milliseconds lease) const;
+  std::vector<Job> claim(pqxx::transaction_base& tx, const std::vector<std::string>& kinds, const std::string& worker,
+                         int n, std::chrono::milliseconds lease) const;
 
   // complete() then claim() in one statement and one asynchronous commit (run
   // it in a pqxx::nontransaction: autocommit). The worker runtime's hot path;

@@ -27,15 +27,20 @@ int run(const Spec& spec, int argc, char** argv) {
   log::init(spec.name);
   block_termination_signals();
   using std::chrono::milliseconds;
-  auto ms_default = [](const char* var, milliseconds fallback) { return env::format_duration(env::get_duration(var, fallback)); };
+  auto ms_default = [](const char* var, milliseconds fallback) {
+    return env::format_duration(env::get_duration(var, fallback));
+  };
   return run_main("tubedigest-" + spec.name, [&]() -> int {
     cxxopts::Options o("tubedigest-" + spec.name, "tubedigest " + spec.name + " worker");
-    o.add_options()("database-url", "PostgreSQL URL (DATABASE_URL)", cxxopts::value<std::string>()->default_value(env::database_url()))(
+    o.add_options()("database-url", "PostgreSQL URL (DATABASE_URL)",
+                    cxxopts::value<std::string>()->default_value(env::database_url()))(
         "concurrency", "handler threads (" + spec.env_prefix + "_CONCURRENCY)",
-        cxxopts::value<int>()->default_value(std::to_string(env::get_long((spec.env_prefix + "_CONCURRENCY").c_str(), spec.default_concurrency))))(
+        cxxopts::value<int>()->default_value(
+            std::to_string(env::get_long((spec.env_prefix + "_CONCURRENCY").c_str(), spec.default_concurrency))))(
         "poll-interval", "poll when no NOTIFY arrives (WORKER_POLL_INTERVAL)",
         cxxopts::value<std::string>()->default_value(ms_default("WORKER_POLL_INTERVAL", std::chrono::seconds(5))))(
-        "lease", "job lease (WORKER_LEASE)", cxxopts::value<std::string>()->default_value(ms_default("WORKER_LEASE", std::chrono::seconds(60))))(
+        "lease", "job lease (WORKER_LEASE)",
+        cxxopts::value<std::string>()->default_value(ms_default("WORKER_LEASE", std::chrono::seconds(60))))(
         "shutdown-timeout", "grace for jobs in flight at shutdown (WORKER_SHUTDOWN_TIMEOUT)",
         cxxopts::value<std::string>()->default_value(ms_default("WORKER_SHUTDOWN_TIMEOUT", std::chrono::seconds(20))))(
         "job-retention", "finished jobs kept (JOB_RETENTION)",

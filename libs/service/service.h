@@ -24,9 +24,9 @@
 namespace td::service {
 
 struct Spec {
-  std::string name;          // "ingest": process name in logs and worker ids
-  std::string kind;          // the job kind it claims
-  std::string env_prefix;    // "INGEST": <PREFIX>_CONCURRENCY
+  std::string name;        // "ingest": process name in logs and worker ids
+  std::string kind;        // the job kind it claims
+  std::string env_prefix;  // "INGEST": <PREFIX>_CONCURRENCY
   int default_concurrency = 2;
   std::function<void(cxxopts::Options&)> extra_options;
   // Called after parsing and migration, before the worker starts: returns the

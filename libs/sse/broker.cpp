@@ -53,8 +53,8 @@ std::chrono::steady_clock::duration Core::delivery_reserve_locked() const {
   // The writers' lag is measured at the server; clients read after it, and
   // a flush can be slower than the last few were: 1.5x headroom.
   constexpr double kHeadroom = 1.5;
-  auto reserve =
-      std::chrono::nanoseconds(static_cast<int64_t>(kHeadroom * lag_per_client_ns * static_cast<double>(batched_subs))) +
+  auto reserve = std::chrono::nanoseconds(
+                     static_cast<int64_t>(kHeadroom * lag_per_client_ns * static_cast<double>(batched_subs))) +
                  std::chrono::duration_cast<std::chrono::nanoseconds>(cfg.delivery_slack);
   return std::min<std::chrono::steady_clock::duration>(reserve, cfg.batch_window / 2);
 }

@@ -108,14 +108,14 @@
 namespace td::sse {
 
 struct BrokerConfig {
-  std::chrono::milliseconds batch_window{250};    // SSE_BATCH_MS; 0 = no batching
-  std::chrono::milliseconds heartbeat{15000};     // SSE_HEARTBEAT_S
-  size_t max_clients = 2000;                      // SSE_MAX_CLIENTS
-  size_t client_buffer_bytes = 1 << 20;           // SSE_CLIENT_BUFFER_BYTES
-  std::chrono::milliseconds retry{3000};          // SSE_RETRY_MS: `retry:` hint sent first
-  std::chrono::seconds retry_after{5};            // Retry-After on 503 at the cap
-  size_t replay_page = 500;                       // outbox rows per replay query
-  size_t max_chunk_bytes = 256 * 1024;            // one socket write at most
+  std::chrono::milliseconds batch_window{250};  // SSE_BATCH_MS; 0 = no batching
+  std::chrono::milliseconds heartbeat{15000};   // SSE_HEARTBEAT_S
+  size_t max_clients = 2000;                    // SSE_MAX_CLIENTS
+  size_t client_buffer_bytes = 1 << 20;         // SSE_CLIENT_BUFFER_BYTES
+  std::chrono::milliseconds retry{3000};        // SSE_RETRY_MS: `retry:` hint sent first
+  std::chrono::seconds retry_after{5};          // Retry-After on 503 at the cap
+  size_t replay_page = 500;                     // outbox rows per replay query
+  size_t max_chunk_bytes = 256 * 1024;          // one socket write at most
   // The window deadline model (2): a first guess of the fan-out cost per
   // batched client, and the time allowed for the outbox reader and the
   // client's own read. Tests set both to 0 to get exact windows.
@@ -189,8 +189,8 @@ class Subscription {
 
  private:
   friend class Broker;
-  Subscription(std::shared_ptr<detail::Core> core, std::shared_ptr<detail::SubState> st,
-               SubscribeOptions opts, int64_t start_id);
+  Subscription(std::shared_ptr<detail::Core> core, std::shared_ptr<detail::SubState> st, SubscribeOptions opts,
+               int64_t start_id);
   bool replay_step(std::string& out);
 
   enum class Phase { Hello, Replay, Live };

@@ -29,7 +29,7 @@ class SseResponseParser {
   bool head_done() const { return head_done_; }
   int status() const { return status_; }
   const std::map<std::string, std::string>& headers() const { return headers_; }  // lower-case names
-  bool finished() const { return finished_; }  // the terminating 0-size chunk was read
+  bool finished() const { return finished_; }         // the terminating 0-size chunk was read
   const std::string& body() const { return plain_; }  // non-chunked bodies (error answers)
   const std::string& error() const { return error_; }
 

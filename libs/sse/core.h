@@ -16,8 +16,8 @@ namespace td::sse::detail {
 
 struct Queued {
   FlushPtr flush;
-  size_t bytes = 0;   // bytes of the frames that match this subscription
-  size_t events = 0;  // events in those frames
+  size_t bytes = 0;                                 // bytes of the frames that match this subscription
+  size_t events = 0;                                // events in those frames
   std::chrono::steady_clock::time_point queued_at;  // when the broker fanned it out
 };
 
@@ -40,7 +40,7 @@ struct Core {
   mutable std::mutex mu;
   std::condition_variable batch_cv;
   std::vector<std::shared_ptr<SubState>> subs;
-  size_t batched_subs = 0;  // subs with batch on
+  size_t batched_subs = 0;     // subs with batch on
   int64_t last_published = 0;  // highest id handed to batch=0 streams
   int64_t last_flushed = 0;    // highest id handed to batched streams
   std::vector<Event> pending;  // the open batch window
@@ -53,7 +53,7 @@ struct Core {
   // every window, and divides it by the clients that flush went to.
   static constexpr size_t kLagBuckets = 1024;
   std::array<std::atomic<uint32_t>, kLagBuckets> batch_lag_ms{};
-  double lag_per_client_ns = 0;  // starts at cfg.fanout_seed_per_client
+  double lag_per_client_ns = 0;   // starts at cfg.fanout_seed_per_client
   size_t last_flush_clients = 0;  // batched clients the last flush went to
   bool stopping = false;
   std::thread batcher;

@@ -44,8 +44,8 @@ std::string format_time(std::chrono::system_clock::time_point t) { return td::is
 std::string safe_event_name(const std::string& type) {
   std::string out = type.empty() ? "message" : type;
   for (char& c : out) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_' || c == '.' || c == ':';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.' || c == ':';
     if (!ok) c = '_';
   }
   return out;
@@ -119,10 +119,10 @@ FramePtr make_merged_frame(const std::vector<const Event*>& group) {
     const auto& vs = values[k];
     // Events without the field do not count as a different value.
     auto first = std::find_if(vs.begin(), vs.end(), [](const nlohmann::json& v) { return !v.is_null(); });
-    bool all_same = std::all_of(vs.begin(), vs.end(), [&](const nlohmann::json& v) {
-      return v.is_null() || first == vs.end() || v == *first;
-    });
-    bool arrays = std::all_of(vs.begin(), vs.end(), [](const nlohmann::json& v) { return v.is_null() || v.is_array(); });
+    bool all_same = std::all_of(
+        vs.begin(), vs.end(), [&](const nlohmann::json& v) { return v.is_null() || first == vs.end() || v == *first; });
+    bool arrays =
+        std::all_of(vs.begin(), vs.end(), [](const nlohmann::json& v) { return v.is_null() || v.is_array(); });
     if (all_same && k != "variant") {
       j[k] = first == vs.end() ? nlohmann::json() : *first;
       continue;

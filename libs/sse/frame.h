@@ -46,7 +46,7 @@ struct Filter {
 struct Frame {
   int64_t min_id = 0, max_id = 0;
   std::string type, video_id;
-  size_t count = 1;  // events merged into it
+  size_t count = 1;   // events merged into it
   std::string bytes;  // "event: ...\ndata: ...\n\n"
 };
 using FramePtr = std::shared_ptr<const Frame>;

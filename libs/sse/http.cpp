@@ -32,8 +32,8 @@ int64_t parse_id(const std::string& v, const char* what) {
 bool valid_video_id(const std::string& v) {
   if (v.empty() || v.size() > 64) return false;
   for (char c : v) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
-              c == '_' || c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -118,12 +118,9 @@ httplib::Server::Handler report_events_handler(Broker& broker, EndpointOptions o
               // for a next request, and stop() with it. Clients reconnect
               // with their Last-Event-ID either way.
               return false;
-            case Subscription::Next::Dropped:
-              return false;
-            case Subscription::Next::Idle:
-              return true;  // httplib checks for server stop between calls
-            case Subscription::Next::Data:
-              break;
+            case Subscription::Next::Dropped: return false;
+            case Subscription::Next::Idle: return true;  // httplib checks for server stop between calls
+            case Subscription::Next::Data: break;
           }
           // sink.write() fails when the socket is not writable within the
           // server's write timeout (httplib polls before it sends), so a

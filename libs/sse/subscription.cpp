@@ -52,12 +52,9 @@ bool Subscription::replay_step(std::string& out) {
   if (replay_cursor_ == last) {  // first step: can the outbox still cover it?
     int64_t oldest = src ? src.oldest_retained_id() : 0;
     if (!src || last + 1 < oldest) {
-      nlohmann::json data{{"type", "reset"},
-                          {"reason", src ? "last_event_id_expired" : "replay_unavailable"},
-                          {"last_event_id", last},
-                          {"oldest_retained_id", oldest},
-                          {"resume_id", start_id_},
-                          {"at", format_time(system_clock::now())}};
+      nlohmann::json data{{"type", "reset"},        {"reason", src ? "last_event_id_expired" : "replay_unavailable"},
+                          {"last_event_id", last},  {"oldest_retained_id", oldest},
+                          {"resume_id", start_id_}, {"at", format_time(system_clock::now())}};
       auto f = make_control_frame("reset", data, start_id_);
       out += "id: " + std::to_string(start_id_) + "\n" + f->bytes;
       spdlog::info("sse: reset client last_event_id={} oldest_retained={}", last, oldest);

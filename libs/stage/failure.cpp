@@ -40,9 +40,8 @@ void announce_failure(pqxx::transaction_base& tx, const Names& names, const queu
   auto s = subject_of(job);
   std::optional<std::string> subject;
   if (s.video_id.is_string()) subject = s.video_id.get<std::string>();
-  json data = {{"video_id", s.video_id},       {"stage", names.name},
-               {"reason", failure.reason},     {"error", failure.error},
-               {"attempt", failure.attempt},   {"max_attempts", failure.max_attempts},
+  json data = {{"video_id", s.video_id}, {"stage", names.name},        {"reason", failure.reason},
+               {"error", failure.error}, {"attempt", failure.attempt}, {"max_attempts", failure.max_attempts},
                {"job_id", job.id}};
   if (names.has_variant) data["variant"] = s.variant;
   events::emit(tx, failure.gave_up ? names.failed_event : names.error_event, subject, data);
@@ -56,8 +55,11 @@ void announce_failure(pqxx::transaction_base& tx, const Names& names, const queu
       !store::finish_reprocess(tx, *s.reprocess_id, false, output + ": " + failure.error))
     return;
   metrics::increment(tx, "reprocess_failure");
-  json error = {{"video_id", s.video_id}, {"reprocess_id", *s.reprocess_id}, {"stage", names.name},
-                {"reason", failure.reason}, {"error", failure.error}};
+  json error = {{"video_id", s.video_id},
+                {"reprocess_id", *s.reprocess_id},
+                {"stage", names.name},
+                {"reason", failure.reason},
+                {"error", failure.error}};
   if (names.has_variant) error["variant"] = s.variant;
   events::emit(tx, events::type::reprocess_error, subject, error);
 }

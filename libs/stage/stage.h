@@ -18,10 +18,10 @@ namespace td::stage {
 
 // What a stage is called and what it announces when a job fails.
 struct Names {
-  std::string name;         // "ingest": the counters' prefix and events' `stage`
-  std::string kind;         // the job kind it claims
-  const char* error_event;  // a retry follows ("report-sync-error", "audio-sync-error")
-  const char* failed_event; // the job gave up ("report-sync-failed", "audio-sync-failed")
+  std::string name;          // "ingest": the counters' prefix and events' `stage`
+  std::string kind;          // the job kind it claims
+  const char* error_event;   // a retry follows ("report-sync-error", "audio-sync-error")
+  const char* failed_event;  // the job gave up ("report-sync-failed", "audio-sync-failed")
   // Jobs name a variant (payload `variant`): its failure events carry it.
   bool has_variant = false;
   // How a failed reprocess names this stage's output in its error line:

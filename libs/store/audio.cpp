@@ -1,6 +1,5 @@
 #include "store/audio.h"
 
-
 #include "db/sql.h"
 #include "store/statements.h"
 
@@ -17,15 +16,16 @@ INSERT INTO audio (video_id, variant, summary_revision, script_hash, engine, voi
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bytea, $14::bigint, $15::bigint, $16::bigint)
 RETURNING id, extract(epoch FROM created_at)::float8)SQL"},
     {"td_audio_by_job", "SELECT " TD_AUDIO_COLUMNS " FROM audio WHERE job_id = $1"},
-    {"td_audio_by_hash", "SELECT " TD_AUDIO_COLUMNS
-                         " FROM audio WHERE video_id = $1 AND script_hash = $2 ORDER BY id DESC LIMIT 1"},
-    {"td_audio_current", "SELECT " TD_AUDIO_COLUMNS
-                         " FROM audio WHERE video_id = $1 AND variant = $2 ORDER BY id DESC LIMIT 1"},
+    {"td_audio_by_hash",
+     "SELECT " TD_AUDIO_COLUMNS " FROM audio WHERE video_id = $1 AND script_hash = $2 ORDER BY id DESC LIMIT 1"},
+    {"td_audio_current",
+     "SELECT " TD_AUDIO_COLUMNS " FROM audio WHERE video_id = $1 AND variant = $2 ORDER BY id DESC LIMIT 1"},
     {"td_audio_current_all",
      "SELECT DISTINCT ON (variant) " TD_AUDIO_COLUMNS " FROM audio WHERE video_id = $1 ORDER BY variant, id DESC"},
     // delete_video: the files of a video's rows, and whether any other row
     // still points at a file (identical MP3s share one file).
-    {"td_audio_files_of_video", "SELECT DISTINCT path FROM audio WHERE video_id = $1 AND store = 'dir' AND path IS NOT NULL"},
+    {"td_audio_files_of_video",
+     "SELECT DISTINCT path FROM audio WHERE video_id = $1 AND store = 'dir' AND path IS NOT NULL"},
     {"td_audio_file_in_use", "SELECT EXISTS (SELECT 1 FROM audio WHERE store = 'dir' AND path = $1)"},
     // Set by the tts stage right after put() when a fallback engine spoke.
     {"td_audio_set_fallback", "UPDATE audio SET fallback = $2::jsonb WHERE id = $1"},
@@ -79,11 +79,11 @@ std::string AudioRecord::url_path() const { return "/api/audio/" + video_id + "/
 AudioRecord insert_audio_row(pqxx::transaction_base& tx, AudioRecord rec, const std::optional<std::string>& data) {
   std::optional<std::string> escaped;
   if (data) escaped = tx.esc_raw(reinterpret_cast<const unsigned char*>(data->data()), data->size());
-  auto rows = tx.exec_prepared("td_audio_insert", rec.video_id, rec.variant, rec.summary_revision, rec.script_hash,
-                               rec.engine, db::nullable(rec.voice), db::nullable(rec.rate), rec.duration_s, rec.bytes,
-                               rec.sha256, rec.store, db::nullable(rec.path), db::nullable(escaped),
-                               db::nullable(opt_int(rec.reused_from)), db::nullable(opt_int(rec.job_id)),
-                               db::nullable(opt_int(rec.reprocess_id)));
+  auto rows =
+      tx.exec_prepared("td_audio_insert", rec.video_id, rec.variant, rec.summary_revision, rec.script_hash, rec.engine,
+                       db::nullable(rec.voice), db::nullable(rec.rate), rec.duration_s, rec.bytes, rec.sha256,
+                       rec.store, db::nullable(rec.path), db::nullable(escaped), db::nullable(opt_int(rec.reused_from)),
+                       db::nullable(opt_int(rec.job_id)), db::nullable(opt_int(rec.reprocess_id)));
   rec.id = rows[0][0].as<int64_t>();
   rec.created_at = from_epoch(rows[0][1].as<double>());
   return rec;
@@ -125,7 +125,8 @@ std::vector<AudioRecord> current_audio_all(pqxx::transaction_base& tx, const std
 
 std::string load_postgres_audio(pqxx::transaction_base& tx, int64_t id) {
   auto rows = tx.exec_prepared("td_audio_data", id);
-  if (rows.empty() || rows[0][0].is_null()) throw std::runtime_error("audio row " + std::to_string(id) + " has no bytes");
+  if (rows.empty() || rows[0][0].is_null())
+    throw std::runtime_error("audio row " + std::to_string(id) + " has no bytes");
   pqxx::binarystring b(rows[0][0]);
   return b.str();
 }

@@ -31,9 +31,9 @@ struct AudioRecord {
   std::optional<std::string> rate;
   double duration_s = 0;
   int64_t bytes = 0;
-  std::string sha256;  // of the MP3 bytes; the HTTP ETag
-  std::string store;   // "postgres" | "dir"
-  std::optional<std::string> path;  // file name under AUDIO_DIR for "dir"
+  std::string sha256;                  // of the MP3 bytes; the HTTP ETag
+  std::string store;                   // "postgres" | "dir"
+  std::optional<std::string> path;     // file name under AUDIO_DIR for "dir"
   std::optional<int64_t> reused_from;  // the row whose bytes this row shares
   std::optional<int64_t> job_id;
   std::optional<int64_t> reprocess_id;

@@ -29,7 +29,7 @@ std::optional<ChunkNotesRow> get_chunk_notes(pqxx::transaction_base& tx, const s
   auto rows = tx.exec_prepared("td_chunk_notes_get", video_id, key);
   if (rows.empty()) return std::nullopt;
   const auto& r = rows[0];
-  return ChunkNotesRow{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<int>(),
+  return ChunkNotesRow{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int>(),         r[3].as<int>(),
                        r[4].as<int>(),         r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>()};
 }
 

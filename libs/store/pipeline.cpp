@@ -20,17 +20,20 @@ T whole_number(const nlohmann::json& v, const char* name) {
   bool ok = false;
   if (v.is_number_unsigned()) ok = v.get<uint64_t>() <= static_cast<uint64_t>(limits::max());
   else if (v.is_number_integer())
-    ok = v.get<int64_t>() >= static_cast<int64_t>(limits::min()) && v.get<int64_t>() <= static_cast<int64_t>(limits::max());
+    ok = v.get<int64_t>() >= static_cast<int64_t>(limits::min()) &&
+         v.get<int64_t>() <= static_cast<int64_t>(limits::max());
   if (!ok)
     throw PermanentError("bad_payload", std::string("job payload field '") + name + "' must be a whole number from " +
                                             std::to_string(limits::min()) + " to " + std::to_string(limits::max()) +
-                                            ", got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+                                            ", got " +
+                                            v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return v.is_number_unsigned() ? static_cast<T>(v.get<uint64_t>()) : static_cast<T>(v.get<int64_t>());
 }
 
 template <typename T>
 T field(const nlohmann::json& p, const char* name) {
-  if (!p.is_object() || !p.contains(name)) throw PermanentError("bad_payload", std::string("job payload has no '") + name + "'");
+  if (!p.is_object() || !p.contains(name))
+    throw PermanentError("bad_payload", std::string("job payload has no '") + name + "'");
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) return whole_number<T>(p.at(name), name);
   try {
     return p.at(name).get<T>();

@@ -1,6 +1,5 @@
 #include "store/report.h"
 
-
 #include "queue/queue.h"
 #include "store/audio.h"
 #include "store/summaries.h"
@@ -8,7 +7,6 @@
 #include "store/videos.h"
 
 namespace td::store {
-
 
 std::optional<nlohmann::json> build_report(pqxx::transaction_base& tx, const std::string& video_id,
                                            const ReportOptions& options) {

@@ -85,7 +85,8 @@ bool finish_reprocess(pqxx::transaction_base& tx, int64_t id, bool ok, const std
 }
 
 bool reprocess_outputs_done(pqxx::transaction_base& tx, const ReprocessRequest& r) {
-  auto summaries = tx.exec_prepared("td_reprocess_summaries_done", r.id, db::array_literal(r.variants))[0][0].as<size_t>();
+  auto summaries =
+      tx.exec_prepared("td_reprocess_summaries_done", r.id, db::array_literal(r.variants))[0][0].as<size_t>();
   if (summaries < r.variants.size()) return false;
   if (!r.regenerate_audio) return true;
   std::vector<std::string> audio;

@@ -23,17 +23,12 @@ std::vector<std::string> canonical_variants(const std::vector<std::string>& name
 }  // namespace
 
 nlohmann::json ScheduledReprocess::to_json() const {
-  return {{"status", status()},
-          {"reprocess_id", request.id},
-          {"video_id", request.video_id},
-          {"variants", request.variants},
-          {"job_ids", request.job_ids},
-          {"regenerate_audio", request.regenerate_audio}};
+  return {{"status", status()},           {"reprocess_id", request.id}, {"video_id", request.video_id},
+          {"variants", request.variants}, {"job_ids", request.job_ids}, {"regenerate_audio", request.regenerate_audio}};
 }
 
 ScheduledReprocess schedule_reprocess(pqxx::transaction_base& tx, const queue::Queue& q, const std::string& video_id,
-                                      const std::optional<std::vector<std::string>>& variants,
-                                      bool regenerate_audio) {
+                                      const std::optional<std::vector<std::string>>& variants, bool regenerate_audio) {
   // Names are checked before the video is looked up: a bad name is the
   // caller's mistake whatever the database holds.
   std::vector<std::string> names;

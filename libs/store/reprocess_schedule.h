@@ -50,7 +50,6 @@ struct ScheduledReprocess {
 // std::invalid_argument. Throws UnknownVideo when there is no such video and
 // NothingToReprocess when there is nothing to rewrite.
 ScheduledReprocess schedule_reprocess(pqxx::transaction_base& tx, const queue::Queue& q, const std::string& video_id,
-                                      const std::optional<std::vector<std::string>>& variants,
-                                      bool regenerate_audio);
+                                      const std::optional<std::vector<std::string>>& variants, bool regenerate_audio);
 
 }  // namespace td::store

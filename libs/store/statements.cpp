@@ -11,11 +11,16 @@ void prepare(pqxx::connection_base& conn) {
   events::prepare(conn);
   metrics::prepare(conn);
   const std::pair<const Statement*, size_t> groups[] = {
-      {kVideoStatements, kVideoStatementCount},         {kTranscriptStatements, kTranscriptStatementCount},
-      {kSummaryStatements, kSummaryStatementCount},     {kAudioStatements, kAudioStatementCount},
-      {kReprocessStatements, kReprocessStatementCount}, {kPauseStatements, kPauseStatementCount},
-      {kMetadataCacheStatements, kMetadataCacheStatementCount}, {kToolVersionStatements, kToolVersionStatementCount},
-      {kAudioDirStatements, kAudioDirStatementCount},         {kChunkNotesStatements, kChunkNotesStatementCount},
+      {kVideoStatements, kVideoStatementCount},
+      {kTranscriptStatements, kTranscriptStatementCount},
+      {kSummaryStatements, kSummaryStatementCount},
+      {kAudioStatements, kAudioStatementCount},
+      {kReprocessStatements, kReprocessStatementCount},
+      {kPauseStatements, kPauseStatementCount},
+      {kMetadataCacheStatements, kMetadataCacheStatementCount},
+      {kToolVersionStatements, kToolVersionStatementCount},
+      {kAudioDirStatements, kAudioDirStatementCount},
+      {kChunkNotesStatements, kChunkNotesStatementCount},
   };
   for (const auto& [statements, count] : groups)
     for (size_t i = 0; i < count; ++i) conn.prepare(statements[i].name, statements[i].sql);

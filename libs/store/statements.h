@@ -17,11 +17,11 @@ struct Statement {
 // Each group is defined next to the code that uses it (videos.cpp, ...).
 // Declared extern here so those const definitions have external linkage.
 extern const Statement kVideoStatements[], kTranscriptStatements[], kSummaryStatements[], kAudioStatements[],
-    kReprocessStatements[], kPauseStatements[], kMetadataCacheStatements[],
-    kToolVersionStatements[], kAudioDirStatements[], kChunkNotesStatements[];
+    kReprocessStatements[], kPauseStatements[], kMetadataCacheStatements[], kToolVersionStatements[],
+    kAudioDirStatements[], kChunkNotesStatements[];
 extern const size_t kVideoStatementCount, kTranscriptStatementCount, kSummaryStatementCount, kAudioStatementCount,
-    kReprocessStatementCount, kPauseStatementCount, kMetadataCacheStatementCount,
-    kToolVersionStatementCount, kAudioDirStatementCount, kChunkNotesStatementCount;
+    kReprocessStatementCount, kPauseStatementCount, kMetadataCacheStatementCount, kToolVersionStatementCount,
+    kAudioDirStatementCount, kChunkNotesStatementCount;
 
 // Registers every statement of libs/store (and of the queue, events and
 // metrics libraries it builds on) on `conn`.

@@ -5,8 +5,8 @@
 
 namespace td::store {
 
-#define TD_SUMMARY_COLUMNS                                                                                 \
-  "id, video_id, variant, revision, text, language, word_count, provider, model, prompt_version, "         \
+#define TD_SUMMARY_COLUMNS                                                                         \
+  "id, video_id, variant, revision, text, language, word_count, provider, model, prompt_version, " \
   "guardrail::text, job_id, reprocess_id, extract(epoch FROM created_at)::float8"
 
 const Statement kSummaryStatements[] = {
@@ -61,10 +61,10 @@ StoredSummary insert_summary_once(pqxx::transaction_base& tx, const Summary& s) 
     auto existing = tx.exec_prepared("td_summary_by_job", *s.job_id);
     if (!existing.empty()) return {from_row(existing[0]), false};
   }
-  auto rows = tx.exec_prepared("td_summary_insert", s.video_id, s.variant, s.text, db::nullable(s.language),
-                               s.word_count, s.provider, db::nullable(s.model), db::nullable(s.prompt_version),
-                               s.guardrail.dump(), db::nullable(opt_int(s.job_id)),
-                               db::nullable(opt_int(s.reprocess_id)));
+  auto rows =
+      tx.exec_prepared("td_summary_insert", s.video_id, s.variant, s.text, db::nullable(s.language), s.word_count,
+                       s.provider, db::nullable(s.model), db::nullable(s.prompt_version), s.guardrail.dump(),
+                       db::nullable(opt_int(s.job_id)), db::nullable(opt_int(s.reprocess_id)));
   return {from_row(rows[0]), true};
 }
 

@@ -18,8 +18,8 @@ void record_tool_version(pqxx::transaction_base& tx, const std::string& tool, co
 
 struct ToolVersion {
   std::string version;
-  int64_t processes = 0;          // live owners running it
-  Clock::time_point checked_at;   // the newest check among them
+  int64_t processes = 0;         // live owners running it
+  Clock::time_point checked_at;  // the newest check among them
 };
 
 // Live versions of `tool`, the most widely run first (ties: the newest check).

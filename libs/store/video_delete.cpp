@@ -19,7 +19,8 @@ DeletedVideo delete_video(pqxx::transaction_base& tx, const queue::Queue& q, con
   DeletedVideo out{video_id, 0, {}};
   auto files = audio_files_of_video(tx, video_id);
   for (const auto& j : q.jobs_for_subject(tx, video_id, kMaxJobsPerVideo))
-    if ((j.status == queue::JobStatus::queued || j.status == queue::JobStatus::failed) && q.cancel(tx, j.id)) ++out.jobs_cancelled;
+    if ((j.status == queue::JobStatus::queued || j.status == queue::JobStatus::failed) && q.cancel(tx, j.id))
+      ++out.jobs_cancelled;
   delete_video_row(tx, video_id);
   for (const auto& f : files)
     if (!audio_file_in_use(tx, f)) out.orphaned_files.push_back(f);

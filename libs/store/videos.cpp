@@ -22,7 +22,7 @@ ON CONFLICT (id) DO UPDATE SET
   requested_variants = videos.requested_variants ||
     ARRAY(SELECT v FROM unnest(excluded.requested_variants) v WHERE v <> ALL (videos.requested_variants)),
   updated_at = now())SQL"},
-#define TD_VIDEO_COLUMNS                                                                                        \
+#define TD_VIDEO_COLUMNS                                                                                             \
   "id, url, title, channel, duration_s, metadata::text, metadata_missing, array_to_json(requested_variants)::text, " \
   "extract(epoch FROM created_at)::float8, extract(epoch FROM updated_at)::float8"
     {"td_video_get", "SELECT " TD_VIDEO_COLUMNS " FROM videos WHERE id = $1"},
@@ -61,7 +61,6 @@ std::optional<Video> one(const pqxx::result& rows) {
   if (rows.empty()) return std::nullopt;
   return video_from_row(rows[0]);
 }
-
 
 }  // namespace
 

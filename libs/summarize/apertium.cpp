@@ -217,9 +217,9 @@ std::vector<std::optional<std::string>> split_stream(const std::string& out, siz
 }  // namespace
 
 std::string apertium_code_to_iso(const std::string& code) {
-  static const std::map<std::string, std::string> codes = {
-      {"eng", "en"}, {"spa", "es"}, {"fra", "fr"}, {"fre", "fr"}, {"cat", "ca"}, {"por", "pt"},
-      {"ita", "it"}, {"deu", "de"}, {"ger", "de"}, {"glg", "gl"}, {"oci", "oc"}, {"ron", "ro"}};
+  static const std::map<std::string, std::string> codes = {{"eng", "en"}, {"spa", "es"}, {"fra", "fr"}, {"fre", "fr"},
+                                                           {"cat", "ca"}, {"por", "pt"}, {"ita", "it"}, {"deu", "de"},
+                                                           {"ger", "de"}, {"glg", "gl"}, {"oci", "oc"}, {"ron", "ro"}};
   auto it = codes.find(code);
   return it == codes.end() ? code : it->second;
 }
@@ -263,7 +263,8 @@ std::optional<std::vector<std::string>> ApertiumTranslator::route(const std::str
       came_from[pair->second] = {lang, mode};
       if (pair->second == to) {
         std::vector<std::string> chain;
-        for (std::string at = to; at != from; at = came_from[at].first) chain.insert(chain.begin(), came_from[at].second);
+        for (std::string at = to; at != from; at = came_from[at].first)
+          chain.insert(chain.begin(), came_from[at].second);
         return chain;
       }
       queue.push_back(pair->second);
@@ -292,7 +293,7 @@ void ApertiumTranslator::require(const std::string& from, const std::string& to)
 // start for want of resources, crashed, failed or timed out: none of these
 // depends on the text, which is escaped so that no input can break the stream.
 std::vector<std::optional<std::string>> ApertiumTranslator::run_mode(const std::string& mode,
-                                                                      const std::vector<std::string>& pieces) {
+                                                                     const std::vector<std::string>& pieces) {
   td::process::Options o;
   size_t bytes = 0;
   for (auto& p : pieces) bytes += p.size() + 24;
@@ -306,8 +307,8 @@ std::vector<std::optional<std::string>> ApertiumTranslator::run_mode(const std::
   } catch (const std::system_error& e) {
     int code = e.code().value();
     if (code == ENOENT || code == EACCES || code == ENOEXEC || code == ENOTDIR)
-      throw td::PermanentError("translator_missing", std::string("cannot run apertium: ") + e.what() + "; " +
-                                                         kInstallHint);
+      throw td::PermanentError("translator_missing",
+                               std::string("cannot run apertium: ") + e.what() + "; " + kInstallHint);
     throw td::TransientError("translation_failed", std::string("cannot start apertium: ") + e.what());
   }
   if (!r.ok()) throw td::TransientError("translation_failed", "apertium " + mode + " failed: " + r.describe());

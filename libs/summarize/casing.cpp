@@ -70,16 +70,17 @@ struct Spellings {
 bool derived_from_lowercase(const std::string& key, const Spellings& s) {
   if (s.lowercase.count(key)) return true;
   static const std::pair<const char*, const char*> endings[] = {
-      {"s", ""},  {"es", ""}, {"ed", ""},  {"d", ""},    {"ing", ""}, {"ing", "e"}, {"er", ""},  {"r", ""},
-      {"est", ""}, {"st", ""}, {"ly", ""}, {"'s", ""},  {"ies", "y"}, {"ied", "y"}, {"ier", "y"},
-      {"iest", "y"}, {"ment", ""}, {"ness", ""}, {"x", ""}};
+      {"s", ""},    {"es", ""},    {"ed", ""},   {"d", ""},    {"ing", ""}, {"ing", "e"}, {"er", ""},
+      {"r", ""},    {"est", ""},   {"st", ""},   {"ly", ""},   {"'s", ""},  {"ies", "y"}, {"ied", "y"},
+      {"ier", "y"}, {"iest", "y"}, {"ment", ""}, {"ness", ""}, {"x", ""}};
   for (auto [ending, restore] : endings) {
     size_t n = std::strlen(ending);
     if (key.size() <= n + 2 || key.compare(key.size() - n, n, ending) != 0) continue;
     std::string stem = key.substr(0, key.size() - n);
     if (s.lowercase.count(stem + restore)) return true;
     // Doubled consonant: "stopped", "bigger".
-    if (!*restore && stem.size() > 2 && stem.back() == stem[stem.size() - 2] && s.lowercase.count(stem.substr(0, stem.size() - 1)))
+    if (!*restore && stem.size() > 2 && stem.back() == stem[stem.size() - 2] &&
+        s.lowercase.count(stem.substr(0, stem.size() - 1)))
       return true;
   }
   return false;
@@ -90,10 +91,10 @@ Spellings load(const std::string& language) {
   Spellings out;
   auto file = dictionary_file(language);
   if (!file) {
-    spdlog::warn("no Hunspell dictionary for '{}' in {}: proper nouns in lowercase captions stay lowercase "
-                 "(install hunspell-{} or set HUNSPELL_DIR)",
-                 language, td::env::get_or("HUNSPELL_DIR", "/usr/share/hunspell"),
-                 language == "en" ? "en-us" : language);
+    spdlog::warn(
+        "no Hunspell dictionary for '{}' in {}: proper nouns in lowercase captions stay lowercase "
+        "(install hunspell-{} or set HUNSPELL_DIR)",
+        language, td::env::get_or("HUNSPELL_DIR", "/usr/share/hunspell"), language == "en" ? "en-us" : language);
     return out;
   }
   std::ifstream in(*file);
@@ -113,8 +114,8 @@ Spellings load(const std::string& language) {
   // A name the dictionary marks as one ("Paris") beats an ordinary word that
   // only an ending makes ("paris", bets): ask for the plural and you get the city.
   for (auto it = out.proper.begin(); it != out.proper.end();) {
-    bool ordinary = out.lowercase.count(it->first) ||
-                    (!out.names.count(it->first) && derived_from_lowercase(it->first, out));
+    bool ordinary =
+        out.lowercase.count(it->first) || (!out.names.count(it->first) && derived_from_lowercase(it->first, out));
     it = ordinary ? out.proper.erase(it) : std::next(it);
   }
   return out;
@@ -132,12 +133,13 @@ const Spellings& spellings(const std::string& language) {
 // Names of more than one word, each also an ordinary word ("united", "states").
 const std::map<std::string, std::vector<std::vector<std::string>>>& multiword() {
   static const std::map<std::string, std::vector<std::vector<std::string>>> names = {
-      {"en",
-       {{"United", "States"}, {"United", "Nations"}, {"United", "Kingdom"}, {"Soviet", "Union"},
-        {"New", "York"}, {"New", "Orleans"}, {"New", "Zealand"}, {"New", "Mexico"}, {"Los", "Angeles"},
-        {"San", "Francisco"}, {"White", "House"}, {"North", "America"}, {"South", "America"},
-        {"Middle", "East"}, {"Great", "Britain"}, {"Supreme", "Court"}, {"Civil", "War"},
-        {"Declaration", "of", "Independence"}, {"Milky", "Way"}, {"Cape", "Canaveral"}}},
+      {"en", {{"United", "States"}, {"United", "Nations"}, {"United", "Kingdom"},
+              {"Soviet", "Union"},  {"New", "York"},       {"New", "Orleans"},
+              {"New", "Zealand"},   {"New", "Mexico"},     {"Los", "Angeles"},
+              {"San", "Francisco"}, {"White", "House"},    {"North", "America"},
+              {"South", "America"}, {"Middle", "East"},    {"Great", "Britain"},
+              {"Supreme", "Court"}, {"Civil", "War"},      {"Declaration", "of", "Independence"},
+              {"Milky", "Way"},     {"Cape", "Canaveral"}}},
       {"fr", {{"Nations", "unies"}, {"Royaume-Uni"}, {"Union", "européenne"}, {"Assemblée", "nationale"}}},
       {"es", {{"Estados", "Unidos"}, {"Naciones", "Unidas"}, {"Reino", "Unido"}, {"Unión", "Europea"}}}};
   return names;

@@ -197,8 +197,12 @@ std::vector<std::shared_ptr<Summarizer>> summarizers_from(const std::string& csv
   return out;
 }
 
-GuardrailChain chain_from_env() { return GuardrailChain(summarizers_from(td::env::get_or("SUMMARIZER", "extractive"))); }
+GuardrailChain chain_from_env() {
+  return GuardrailChain(summarizers_from(td::env::get_or("SUMMARIZER", "extractive")));
+}
 
-void apply_summary_language(SummaryInput& input) { input.summary_language = td::env::get_or("SUMMARY_LANGUAGE", "auto"); }
+void apply_summary_language(SummaryInput& input) {
+  input.summary_language = td::env::get_or("SUMMARY_LANGUAGE", "auto");
+}
 
 }  // namespace td::summarize

@@ -56,7 +56,8 @@ FailureKind classify_failure(std::exception_ptr error);
 
 struct ChainResult {
   SummaryOutput output;
-  nlohmann::json guardrail;  // {"accepted": {...}, "attempts": [...], "flags": [...], "language": {...}, "word_count": n}
+  nlohmann::json
+      guardrail;  // {"accepted": {...}, "attempts": [...], "flags": [...], "language": {...}, "word_count": n}
 };
 
 class GuardrailChain {

@@ -54,16 +54,16 @@ struct Phrases {
 std::optional<Phrases> phrases_for(const std::string& lang) {
   if (lang == "en")
     return Phrases{"Here is a short summary of the video.", "Here is a short summary of the video \"{title}\".",
-                   "That is the end of this summary.", "Useful vocabulary.", "{term}: in {lang}, {source}.",
-                   "{term}, as in: {context}."};
+                   "That is the end of this summary.",      "Useful vocabulary.",
+                   "{term}: in {lang}, {source}.",          "{term}, as in: {context}."};
   if (lang == "fr")
     return Phrases{"Voici un court résumé de la vidéo.", "Voici un court résumé de la vidéo « {title} ».",
-                   "C'est la fin de ce résumé.", "Vocabulaire utile.", "{term} : en {lang}, {source}.",
-                   "{term}, comme dans : {context}."};
+                   "C'est la fin de ce résumé.",         "Vocabulaire utile.",
+                   "{term} : en {lang}, {source}.",      "{term}, comme dans : {context}."};
   if (lang == "es")
     return Phrases{"Este es un breve resumen del vídeo.", "Este es un breve resumen del vídeo «{title}».",
-                   "Aquí termina este resumen.", "Vocabulario útil.", "{term}: en {lang}, {source}.",
-                   "{term}, como en: {context}."};
+                   "Aquí termina este resumen.",          "Vocabulario útil.",
+                   "{term}: en {lang}, {source}.",        "{term}, como en: {context}."};
   return std::nullopt;
 }
 
@@ -81,7 +81,8 @@ std::string language_name(const std::string& in, const std::string& lang) {
 std::string fill(std::string tpl, const std::map<std::string, std::string>& values) {
   for (auto& [k, v] : values) {
     std::string key = "{" + k + "}";
-    for (size_t p = tpl.find(key); p != std::string::npos; p = tpl.find(key, p + v.size())) tpl.replace(p, key.size(), v);
+    for (size_t p = tpl.find(key); p != std::string::npos; p = tpl.find(key, p + v.size()))
+      tpl.replace(p, key.size(), v);
   }
   return tpl;
 }
@@ -126,8 +127,8 @@ std::string headline_for(const std::vector<std::string>& tokens, const Analysis&
     return a.weight(tokens[k]) > 0 && !lexicon::never_ends(key) && !lexicon::never_starts(key);
   };
   // Inside a headline only the glue of a noun phrase: "pursuit of happiness".
-  static const std::set<std::string> glue = {"of", "the", "a", "an", "and", "de", "la", "le", "les", "des",
-                                             "du", "el", "los", "las", "del", "y", "et", "d'"};
+  static const std::set<std::string> glue = {"of",  "the", "a",  "an",  "and", "de",  "la", "le", "les",
+                                             "des", "du",  "el", "los", "las", "del", "y",  "et", "d'"};
   auto stops = [&](size_t k) {
     char last = tokens[k].back();
     if (last == ',' || last == '.' || last == ';' || last == ':' || last == '?' || last == '!') return true;
@@ -182,9 +183,9 @@ std::vector<std::vector<Sentence>> paragraphs_of(const std::vector<Sentence>& se
 }
 
 bool is_subject_pronoun(const std::string& w) {
-  static const std::set<std::string> pronouns = {"je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles",
-                                                 "yo", "tú", "él", "ella", "nosotros", "vosotros", "ellos",
-                                                 "ellas", "usted", "ustedes", "se"};
+  static const std::set<std::string> pronouns = {"je",       "tu",    "il",    "elle",  "on",      "nous", "vous",
+                                                 "ils",      "elles", "yo",    "tú",    "él",      "ella", "nosotros",
+                                                 "vosotros", "ellos", "ellas", "usted", "ustedes", "se"};
   return pronouns.count(w) > 0;
 }
 
@@ -198,8 +199,8 @@ std::vector<std::string> glossary_candidates(const std::vector<Unit>& units, con
       if (is_stopword(plain, a.language()) || lexicon::never_ends(plain) || lexicon::never_starts(plain) ||
           lexicon::subordinates(plain))
         continue;
-      if (plain.size() < 5 ||
-          std::any_of(plain.begin(), plain.end(), [](unsigned char c) { return std::isdigit(c) || c == '\'' || c == '-'; }))
+      if (plain.size() < 5 || std::any_of(plain.begin(), plain.end(),
+                                          [](unsigned char c) { return std::isdigit(c) || c == '\'' || c == '-'; }))
         continue;
       double w = a.weight(tok);
       if (w > 0) score[plain] += w;
@@ -552,8 +553,7 @@ class Builder {
         if (d.bottom) out += "\n" + bottom_line_label(out_lang_) + ": " + d.bottom->text;
         break;
       case Format::insights:
-        for (auto& in : d.insights)
-          append_sep(out, "\n\n", std::string("**") + in.headline + "**: " + join(in.body));
+        for (auto& in : d.insights) append_sep(out, "\n\n", std::string("**") + in.headline + "**: " + join(in.body));
         break;
       case Format::script: {
         auto ph = d.frame ? phrases_for(out_lang_) : std::nullopt;
@@ -563,11 +563,11 @@ class Builder {
         if (ph && !d.glossary.empty()) {
           out += "\n\n" + ph->glossary_heading;
           for (auto& g : d.glossary) {
-            std::string line = translating_ ? fill(ph->translated_as, {{"term", capitalize_first(g.term)},
-                                                                       {"lang", language_name(out_lang_, src_)},
-                                                                       {"source", g.source}})
-                                            : fill(ph->as_in, {{"term", capitalize_first(g.term)},
-                                                               {"context", g.context}});
+            std::string line = translating_
+                                   ? fill(ph->translated_as, {{"term", capitalize_first(g.term)},
+                                                              {"lang", language_name(out_lang_, src_)},
+                                                              {"source", g.source}})
+                                   : fill(ph->as_in, {{"term", capitalize_first(g.term)}, {"context", g.context}});
             out += "\n" + line;
           }
         }

@@ -18,9 +18,9 @@ Detection detect_language(const std::string& text) {
   bool reliable = false;
   CLD2::CLDHints hints = {nullptr, nullptr, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
   int len = text.size() > static_cast<size_t>(INT_MAX) ? INT_MAX : static_cast<int>(text.size());
-  CLD2::Language lang = CLD2::ExtDetectLanguageSummaryCheckUTF8(text.data(), len, /*is_plain_text=*/true, &hints,
-                                                                 0, lang3, percent3, scores3, nullptr, &text_bytes,
-                                                                 &reliable, &valid_prefix);
+  CLD2::Language lang =
+      CLD2::ExtDetectLanguageSummaryCheckUTF8(text.data(), len, /*is_plain_text=*/true, &hints, 0, lang3, percent3,
+                                              scores3, nullptr, &text_bytes, &reliable, &valid_prefix);
   if (lang == CLD2::UNKNOWN_LANGUAGE) return d;
   d.code = CLD2::LanguageCode(lang);
   if (d.code == "un" || d.code == "xx") d.code.clear();

@@ -9,9 +9,9 @@
 namespace td::summarize {
 
 struct Detection {
-  std::string code;      // ISO 639-1 where one exists ("en", "fr", "es"); "" when unknown
+  std::string code;  // ISO 639-1 where one exists ("en", "fr", "es"); "" when unknown
   bool reliable = false;
-  int percent = 0;       // share of the text in that language, 0..100
+  int percent = 0;  // share of the text in that language, 0..100
 };
 
 // Never throws. Invalid UTF-8 yields an unknown, unreliable detection.

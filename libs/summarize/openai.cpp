@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
 #include <cmath>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 #include <utility>
@@ -60,10 +60,8 @@ void log_permanent(const std::string& base_url, int status, const std::string& w
     std::lock_guard<std::mutex> lock(mu);
     first = seen.emplace(base_url, status).second;
   }
-  if (first)
-    spdlog::error("{} (logged once per process; later ones at debug level)", what);
-  else
-    spdlog::debug("{}", what);
+  if (first) spdlog::error("{} (logged once per process; later ones at debug level)", what);
+  else spdlog::debug("{}", what);
 }
 
 // The fix, in words, for a 4xx the provider will repeat.
@@ -82,8 +80,9 @@ OpenAiConfig OpenAiConfig::from_env() {
   auto base = td::env::get("LLM_BASE_URL");
   auto model = td::env::get("LLM_MODEL");
   if (!base || !model)
-    throw td::PermanentError("llm_config", "the openai summarizer needs LLM_BASE_URL and LLM_MODEL (e.g. "
-                                           "LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=llama3.1:8b)");
+    throw td::PermanentError("llm_config",
+                             "the openai summarizer needs LLM_BASE_URL and LLM_MODEL (e.g. "
+                             "LLM_BASE_URL=http://127.0.0.1:11434/v1 LLM_MODEL=llama3.1:8b)");
   c.base_url = *base;
   c.model = *model;
   c.api_key = td::env::get_or("LLM_API_KEY", "");
@@ -125,9 +124,10 @@ int max_tokens_for(int max_words, const std::string& language) {
 }
 
 std::string OpenAiSummarizer::complete(const std::string& system, const std::string& user, int max_tokens) {
-  nlohmann::json body = {{"model", config_.model},
-                         {"temperature", config_.temperature},
-                         {"messages", {{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user}}}}};
+  nlohmann::json body = {
+      {"model", config_.model},
+      {"temperature", config_.temperature},
+      {"messages", {{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user}}}}};
   if (max_tokens > 0) body["max_tokens"] = max_tokens;
   td::http::Request req;
   req.method = "POST";
@@ -161,15 +161,13 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
             usage_.completion_tokens += u["completion_tokens"].get<int>();
         }
       } catch (const nlohmann::json::exception&) {
-        throw td::TransientError("llm_malformed",
-                                 "LLM response has no choices[0].message.content string: " + snippet);
+        throw td::TransientError("llm_malformed", "LLM response has no choices[0].message.content string: " + snippet);
       }
       // Cut off by the token budget: the end (a bottom line, the last
       // insights, the closing sentence) is missing, and what is there may
       // still pass every check. Never an accepted answer.
       if (finish == "length") {
-        bool thinking = content.find("<think>") != std::string::npos &&
-                        content.find("</think>") == std::string::npos;
+        bool thinking = content.find("<think>") != std::string::npos && content.find("</think>") == std::string::npos;
         throw td::PermanentError(
             "truncated", "LLM answer cut off (finish_reason \"length\", max_tokens " +
                              (max_tokens > 0 ? std::to_string(max_tokens) : std::string("not sent")) + ") after " +
@@ -181,14 +179,15 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
     }
     if (!resp.retryable()) {
       bool auth = resp.status == 401 || resp.status == 403;
-      std::string what = std::string(auth ? "LLM provider refused the request: " : "LLM provider rejected the request: ") +
-                         resp.describe() + "; " + permanent_hint(resp.status, config_);
+      std::string what =
+          std::string(auth ? "LLM provider refused the request: " : "LLM provider rejected the request: ") +
+          resp.describe() + "; " + permanent_hint(resp.status, config_);
       log_permanent(config_.base_url, resp.status, what);
       throw td::PermanentError(auth ? "llm_auth" : "llm_request", what);
     }
     if (attempt >= config_.max_attempts)
-      throw td::TransientError("llm_unavailable", "LLM provider failed " + std::to_string(attempt) +
-                                                      " times, last: " + resp.describe());
+      throw td::TransientError("llm_unavailable",
+                               "LLM provider failed " + std::to_string(attempt) + " times, last: " + resp.describe());
     auto wait = config_.backoff.delay(attempt);
     // 429 (slow down) and 503 (overloaded, back in a while) both say when to come back.
     if (resp.status == 429 || resp.status == 503) {
@@ -199,8 +198,8 @@ std::string OpenAiSummarizer::complete(const std::string& system, const std::str
         wait = *ra;
       }
     }
-    spdlog::warn("llm request failed attempt={} status={} retry_in_ms={} error={}", attempt, resp.status,
-                 wait.count(), resp.describe());
+    spdlog::warn("llm request failed attempt={} status={} retry_in_ms={} error={}", attempt, resp.status, wait.count(),
+                 resp.describe());
     sleep_(wait);
   }
 }
@@ -225,13 +224,14 @@ std::string OpenAiSummarizer::notes_for(const SummaryInput& input, const std::st
     auto chunks = chunk_text(text, max_chars);
     std::string notes;
     for (size_t i = 0; i < chunks.size(); ++i) {
-      std::map<std::string, std::string> values = {{"part", std::to_string(i + 1)},
-                                                   {"parts", std::to_string(chunks.size())},
-                                                   {"title", input.title},
-                                                   {"language", language},
-                                                   {"max_words", std::to_string(max_words)},
-                                                   {"transcript_label", level == 0 ? "Transcript" : "Notes on the transcript"},
-                                                   {"transcript", chunks[i]}};
+      std::map<std::string, std::string> values = {
+          {"part", std::to_string(i + 1)},
+          {"parts", std::to_string(chunks.size())},
+          {"title", input.title},
+          {"language", language},
+          {"max_words", std::to_string(max_words)},
+          {"transcript_label", level == 0 ? "Transcript" : "Notes on the transcript"},
+          {"transcript", chunks[i]}};
       std::string system = fill_placeholders(tpl.system, values), user = fill_placeholders(tpl.user, values);
       NotesRequest request{notes_key(config_.model, system, user, tokens), level, static_cast<int>(i + 1),
                            static_cast<int>(chunks.size()), tpl.version};

@@ -32,16 +32,16 @@
 namespace td::summarize {
 
 struct OpenAiConfig {
-  std::string base_url;   // LLM_BASE_URL, e.g. "http://127.0.0.1:11434/v1"
-  std::string api_key;    // LLM_API_KEY; empty = no Authorization header (local servers)
-  std::string model;      // LLM_MODEL
-  std::chrono::milliseconds timeout{std::chrono::seconds(120)};  // LLM_TIMEOUT, per request
-  int max_attempts = 4;                                           // LLM_MAX_ATTEMPTS, per request
+  std::string base_url;  // LLM_BASE_URL, e.g. "http://127.0.0.1:11434/v1"
+  std::string api_key;   // LLM_API_KEY; empty = no Authorization header (local servers)
+  std::string model;     // LLM_MODEL
+  std::chrono::milliseconds timeout{std::chrono::seconds(120)};                  // LLM_TIMEOUT, per request
+  int max_attempts = 4;                                                          // LLM_MAX_ATTEMPTS, per request
   td::Backoff backoff{std::chrono::seconds(1), std::chrono::seconds(30), 0.25};  // LLM_RETRY_BASE / LLM_RETRY_CAP
-  std::chrono::milliseconds max_retry_after{std::chrono::seconds(120)};  // longer Retry-After: give up instead
-  int chunk_tokens = 6000;     // LLM_CHUNK_TOKENS: transcript budget per request (~4 characters a token)
-  double temperature = 0.2;    // LLM_TEMPERATURE
-  std::string prompts_dir;     // PROMPTS_DIR; "" = find_prompts_dir()
+  std::chrono::milliseconds max_retry_after{std::chrono::seconds(120)};          // longer Retry-After: give up instead
+  int chunk_tokens = 6000;   // LLM_CHUNK_TOKENS: transcript budget per request (~4 characters a token)
+  double temperature = 0.2;  // LLM_TEMPERATURE
+  std::string prompts_dir;   // PROMPTS_DIR; "" = find_prompts_dir()
   // LLM_MAX_TOKENS: -1 (unset) = sized per request by max_tokens_for(); 0 =
   // send no max_tokens (the provider's default); n > 0 = n for every request
   // (models that think before answering spend their <think> block from it).

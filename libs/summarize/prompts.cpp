@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <regex>
@@ -197,11 +197,11 @@ std::map<std::string, std::string> spec_placeholders(const std::string& base) {
 
 std::string language_in_words(const std::string& code) {
   static const std::map<std::string, std::string> names = {
-      {"ar", "Arabic"},  {"cs", "Czech"},   {"da", "Danish"},    {"de", "German"},     {"el", "Greek"},
-      {"en", "English"}, {"es", "Spanish"}, {"fi", "Finnish"},   {"fr", "French"},     {"he", "Hebrew"},
-      {"hi", "Hindi"},   {"hu", "Hungarian"}, {"id", "Indonesian"}, {"it", "Italian"}, {"ja", "Japanese"},
-      {"ko", "Korean"},  {"nl", "Dutch"},   {"no", "Norwegian"}, {"pl", "Polish"},     {"pt", "Portuguese"},
-      {"ro", "Romanian"}, {"ru", "Russian"}, {"sv", "Swedish"},  {"tr", "Turkish"},    {"uk", "Ukrainian"},
+      {"ar", "Arabic"},     {"cs", "Czech"},     {"da", "Danish"},     {"de", "German"},  {"el", "Greek"},
+      {"en", "English"},    {"es", "Spanish"},   {"fi", "Finnish"},    {"fr", "French"},  {"he", "Hebrew"},
+      {"hi", "Hindi"},      {"hu", "Hungarian"}, {"id", "Indonesian"}, {"it", "Italian"}, {"ja", "Japanese"},
+      {"ko", "Korean"},     {"nl", "Dutch"},     {"no", "Norwegian"},  {"pl", "Polish"},  {"pt", "Portuguese"},
+      {"ro", "Romanian"},   {"ru", "Russian"},   {"sv", "Swedish"},    {"tr", "Turkish"}, {"uk", "Ukrainian"},
       {"vi", "Vietnamese"}, {"zh", "Chinese"}};
   auto it = names.find(code.substr(0, code.find('-')));
   return it == names.end() ? "" : it->second;

@@ -58,8 +58,7 @@ double syllables(const std::string& w, const std::string& language) {
     size_t len = std::strlen(e);
     return k.size() > len + 1 && k.compare(k.size() - len, len, e) == 0;
   };
-  if (n > 1 && (language == "en" || language == "fr") && (ends("e") || ends("es")) && !ends("le") && !ends("ee"))
-    --n;
+  if (n > 1 && (language == "en" || language == "fr") && (ends("e") || ends("es")) && !ends("le") && !ends("ee")) --n;
   if (n > 1 && language == "fr" && ends("ent")) --n;
   return std::max(1.0, n + digits * 1.3);
 }
@@ -135,7 +134,6 @@ class Restorer {
   double clause_threshold(size_t i) const {
     return lexicon::subordinates(keys_[i + 1]) ? 2 * kClausePause : kClausePause;
   }
-
 
   void mark_pauses() {
     size_t start = 0, last_comma = 0;

@@ -197,8 +197,7 @@ std::optional<std::string> insight_markup(const QaContext& c) {
   static const std::regex line_re(R"(^\*\*[^*]+\*\*\s*:\s*\S.*$|^\*\*[^*]+:\*\*\s*\S.*$)");
   for (auto& line : nonempty_lines(c.text)) {
     if (is_heading(line)) return "contains a markdown heading: \"" + snippet(line) + "\"";
-    if (!std::regex_match(line, line_re))
-      return "a line that is not \"**Headline**: body\": \"" + snippet(line) + "\"";
+    if (!std::regex_match(line, line_re)) return "a line that is not \"**Headline**: body\": \"" + snippet(line) + "\"";
   }
   return std::nullopt;
 }
@@ -257,10 +256,10 @@ std::optional<std::string> sentence_length(const QaContext& c) {
 
 const std::map<std::string, Check>& registry() {
   static const std::map<std::string, Check> checks = {
-      {"not_empty", not_empty},         {"no_refusal", no_refusal},     {"word_range", word_range},
-      {"language", language},           {"bullet_count", bullet_count}, {"bullet_length", bullet_length},
-      {"bottom_line", bottom_line},     {"insight_count", insight_count}, {"insight_format", insight_format},
-      {"plain_speech", plain_speech},   {"no_repetition", no_repetition}, {"sentence_length", sentence_length},
+      {"not_empty", not_empty},         {"no_refusal", no_refusal},         {"word_range", word_range},
+      {"language", language},           {"bullet_count", bullet_count},     {"bullet_length", bullet_length},
+      {"bottom_line", bottom_line},     {"insight_count", insight_count},   {"insight_format", insight_format},
+      {"plain_speech", plain_speech},   {"no_repetition", no_repetition},   {"sentence_length", sentence_length},
       {"bullet_markup", bullet_markup}, {"insight_markup", insight_markup}, {"prose_markup", prose_markup},
       {"no_chatter", no_chatter},
   };
@@ -331,13 +330,18 @@ std::string bottom_line_label(const std::string& language) {
 
 bool looks_like_refusal(const std::string& text) {
   // Phrases no summary of a video would open with.
-  static const char* const kStrong[] = {"as an ai", "as a language model", "cannot provide a summary",
-                                        "can't provide a summary", "no transcript was provided",
-                                        "en tant qu'ia", "como modelo de lenguaje", "como una ia"};
+  static const char* const kStrong[] = {"as an ai",
+                                        "as a language model",
+                                        "cannot provide a summary",
+                                        "can't provide a summary",
+                                        "no transcript was provided",
+                                        "en tant qu'ia",
+                                        "como modelo de lenguaje",
+                                        "como una ia"};
   // Phrases a speaker may say too: a refusal only when they open a short answer.
-  static const char* const kWeak[] = {"i'm sorry", "i am sorry", "i cannot", "i can't", "i can not",
-                                      "i'm unable", "i am unable", "i apologize", "unfortunately",
-                                      "je suis désolé", "je ne peux pas", "lo siento", "no puedo"};
+  static const char* const kWeak[] = {"i'm sorry",      "i am sorry",  "i cannot",    "i can't",       "i can not",
+                                      "i'm unable",     "i am unable", "i apologize", "unfortunately", "je suis désolé",
+                                      "je ne peux pas", "lo siento",   "no puedo"};
   std::string head = lower(text.substr(0, 300));
   for (const char* p : kStrong)
     if (head.find(p) != std::string::npos) return true;

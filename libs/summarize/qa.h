@@ -39,7 +39,7 @@ std::vector<std::string> check_names();
 
 // Shared by checks and tests: the parts of a formatted output.
 struct BulletDoc {
-  std::vector<std::string> bullets;      // marker removed
+  std::vector<std::string> bullets;        // marker removed
   std::optional<std::string> bottom_line;  // the text after the label
 };
 BulletDoc parse_bullets(const std::string& text);

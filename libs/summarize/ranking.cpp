@@ -159,8 +159,7 @@ std::vector<size_t> select_units(const std::vector<Unit>& units, const Analysis&
       picked.push_back(i);
       words += units[i].words;
       for (size_t k = 0; k < n; ++k)
-        if (!chosen[k])
-          maxsim[k] = overlaps(units[k], units[i]) ? 1.0 : std::max(maxsim[k], analysis.similarity(k, i));
+        if (!chosen[k]) maxsim[k] = overlaps(units[k], units[i]) ? 1.0 : std::max(maxsim[k], analysis.similarity(k, i));
     }
     // Every candidate of a round is either taken or excluded for good (too
     // long or too similar), so the loop ends even when nothing was added.

@@ -39,13 +39,13 @@ class Analysis {
 };
 
 struct SelectOptions {
-  int max_count = 0;         // stop after this many units (0 = no limit)
-  int target_words = 0;      // stop once this many words are chosen (0 = no limit)
-  int max_words = 0;         // never exceed (0 = no limit)
-  int sections = 6;          // time sections covered round-robin
-  double duration = 0;       // seconds spanned by the units
-  double lambda = 0.7;       // MMR trade-off: 1 = relevance only
-  double redundancy = 0.5;   // a unit this similar to a chosen one is skipped
+  int max_count = 0;                     // stop after this many units (0 = no limit)
+  int target_words = 0;                  // stop once this many words are chosen (0 = no limit)
+  int max_words = 0;                     // never exceed (0 = no limit)
+  int sections = 6;                      // time sections covered round-robin
+  double duration = 0;                   // seconds spanned by the units
+  double lambda = 0.7;                   // MMR trade-off: 1 = relevance only
+  double redundancy = 0.5;               // a unit this similar to a chosen one is skipped
   std::function<bool(size_t)> eligible;  // optional filter
 };
 

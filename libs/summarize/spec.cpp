@@ -18,8 +18,8 @@ std::vector<VariantSpec> build() {
   comprehensive.base = "comprehensive";
   comprehensive.format = Format::prose;
   comprehensive.bands = {{kTenMinutes, {150, 220}, 0}, {kThirtyMinutes, {220, 350}, 0}, {INT_MAX, {350, 500}, 0}};
-  comprehensive.checks = {"not_empty", "no_refusal", "no_chatter", "language", "word_range", "prose_markup",
-                          "no_repetition"};
+  comprehensive.checks = {"not_empty",  "no_refusal",   "no_chatter",   "language",
+                          "word_range", "prose_markup", "no_repetition"};
   comprehensive.description = "a prose summary in paragraphs";
   specs.push_back(comprehensive);
 
@@ -32,8 +32,8 @@ std::vector<VariantSpec> build() {
   bullets.max_items = 16;
   bullets.max_item_words = 18;
   bullets.bottom_line = true;
-  bullets.checks = {"not_empty", "no_refusal", "no_chatter", "language", "word_range", "bullet_markup",
-                    "bullet_count", "bullet_length", "bottom_line", "no_repetition"};
+  bullets.checks = {"not_empty",     "no_refusal",   "no_chatter",    "language",    "word_range",
+                    "bullet_markup", "bullet_count", "bullet_length", "bottom_line", "no_repetition"};
   bullets.description = "10-16 bullets of at most 18 words each, then a one-sentence bottom line";
   specs.push_back(bullets);
 
@@ -44,8 +44,8 @@ std::vector<VariantSpec> build() {
   insights.min_items = 5;
   insights.max_items = 8;
   insights.max_headline_words = 8;
-  insights.checks = {"not_empty", "no_refusal", "no_chatter", "language", "word_range", "insight_markup",
-                     "insight_count", "insight_format", "no_repetition"};
+  insights.checks = {"not_empty",      "no_refusal",    "no_chatter",     "language",     "word_range",
+                     "insight_markup", "insight_count", "insight_format", "no_repetition"};
   insights.description = "5-8 insights, each a bold short headline plus one or two sentences";
   specs.push_back(insights);
 
@@ -127,8 +127,8 @@ Target target_for(const VariantSpec& spec, const Variant& variant, int duration_
       int fits = std::max(1, (t.words.max - reserve) / per_item);
       t.min_items = std::max(1, static_cast<int>(std::floor(spec.min_items * scale)));
       t.min_items = std::min({t.min_items, spec.min_items, fits});
-      t.target_items = std::clamp(static_cast<int>(std::round(band.target_items * scale)), t.min_items,
-                                  std::max(t.min_items, fits));
+      t.target_items =
+          std::clamp(static_cast<int>(std::round(band.target_items * scale)), t.min_items, std::max(t.min_items, fits));
     }
   }
   return t;

@@ -35,8 +35,8 @@ struct DurationBand {
 
 // Per-level rules for the language-learning variants (audio-fr, audio-es).
 struct LevelRule {
-  std::string cefr;          // "A2-B1"
-  int glossary_terms = 0;    // vocabulary terms explained at the end
+  std::string cefr;            // "A2-B1"
+  int glossary_terms = 0;      // vocabulary terms explained at the end
   int max_sentence_words = 0;  // the extractive summarizer splits longer sentences; 0 = no limit
 };
 
@@ -48,10 +48,10 @@ struct VariantSpec {
   int max_item_words = 0;            // words per bullet; 0 = no limit
   int max_headline_words = 0;        // insights
   bool bottom_line = false;
-  bool fixed_language = false;       // true: Variant::target_language(); false: SUMMARY_LANGUAGE
+  bool fixed_language = false;                 // true: Variant::target_language(); false: SUMMARY_LANGUAGE
   LevelRule beginner, intermediate, advanced;  // used when Variant::is_multilingual()
-  std::vector<std::string> checks;   // names of QA checks (qa.cpp) run on every output
-  std::string description;           // one line for prompts and docs
+  std::vector<std::string> checks;             // names of QA checks (qa.cpp) run on every output
+  std::string description;                     // one line for prompts and docs
 };
 
 const std::vector<VariantSpec>& all_specs();

@@ -34,8 +34,8 @@ struct SummaryInput {
   std::string text;               // the whole transcript; used when segments is empty
   std::vector<Segment> segments;  // caption segments with start times (preferred: they carry timing)
   std::string title;
-  int duration_seconds = 0;       // 0 = unknown: estimated from the last segment or the word count
-  std::string transcript_language;  // ISO code ("en"); "" = detect with cld2
+  int duration_seconds = 0;               // 0 = unknown: estimated from the last segment or the word count
+  std::string transcript_language;        // ISO code ("en"); "" = detect with cld2
   std::string summary_language = "auto";  // SUMMARY_LANGUAGE: "auto" = the transcript's language
   // Where this video's chunk notes are kept (notes.h), so every variant and
   // reprocess reads the same ones; null: made afresh by each call. Not owned.
@@ -43,7 +43,7 @@ struct SummaryInput {
 };
 
 struct Attempt {
-  bool strict = false;                  // the re-run after a QA failure
+  bool strict = false;                         // the re-run after a QA failure
   std::vector<std::string> previous_failures;  // "word_range: 120 words, expected 150-220", for strict prompts
 };
 
@@ -51,20 +51,20 @@ struct Attempt {
 // Tokens are the provider's own counts (the response's "usage"); 0 when it
 // sends none.
 struct Usage {
-  int requests = 0;           // HTTP requests sent, retries included
+  int requests = 0;  // HTTP requests sent, retries included
   int prompt_tokens = 0;
   int completion_tokens = 0;
-  int notes_made = 0;         // chunk notes asked of the provider
-  int notes_reused = 0;       // chunk notes read from the NotesStore
+  int notes_made = 0;    // chunk notes asked of the provider
+  int notes_reused = 0;  // chunk notes read from the NotesStore
 };
 
 struct SummaryOutput {
   std::string text;
-  std::string language;        // what the summarizer meant to write (ISO code)
-  std::string provider;        // "extractive", "openai"
-  std::string model;           // LLM model, or the extractive algorithm's name
-  std::string prompt_version;  // "comprehensive.v1"; "extractive.v1" for the extractive one
-  std::string translated_by;   // "" or e.g. "apertium eng-spa>es-fr"
+  std::string language;            // what the summarizer meant to write (ISO code)
+  std::string provider;            // "extractive", "openai"
+  std::string model;               // LLM model, or the extractive algorithm's name
+  std::string prompt_version;      // "comprehensive.v1"; "extractive.v1" for the extractive one
+  std::string translated_by;       // "" or e.g. "apertium eng-spa>es-fr"
   std::vector<std::string> flags;  // "short_source", ...
   Usage usage;
 };

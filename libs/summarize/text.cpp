@@ -12,9 +12,9 @@ bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c 
 bool is_wordish(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
 // Multi-byte punctuation that should not stick to terms: « » “ ” ‘ ’ … – —
-const char* const kUtf8Punct[] = {"\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98",
-                                  "\xE2\x80\x99", "\xE2\x80\xA6", "\xE2\x80\x93", "\xE2\x80\x94", "\xC2\xBF",
-                                  "\xC2\xA1"};
+const char* const kUtf8Punct[] = {"\xC2\xAB",     "\xC2\xBB",     "\xE2\x80\x9C", "\xE2\x80\x9D",
+                                  "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\xA6", "\xE2\x80\x93",
+                                  "\xE2\x80\x94", "\xC2\xBF",     "\xC2\xA1"};
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool ends_with(std::string_view s, std::string_view p) {
@@ -23,34 +23,42 @@ bool ends_with(std::string_view s, std::string_view p) {
 
 const std::unordered_set<std::string>& stopwords(const std::string& language) {
   static const std::unordered_set<std::string> en = {
-      "a", "about", "actually", "after", "again", "all", "also", "am", "an", "and", "any", "are", "around", "as",
-      "at", "back", "be", "because", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does",
-      "doing", "don't", "down", "each", "even", "every", "few", "for", "from", "get", "gets", "getting", "go",
-      "going", "gonna", "got", "had", "has", "have", "having", "he", "her", "here", "him", "his", "how", "i",
-      "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "kind", "know", "like", "lot", "make", "many",
-      "me", "more", "most", "much", "my", "need", "no", "not", "now", "of", "off", "oh", "ok", "okay", "on",
-      "one", "only", "or", "other", "our", "out", "over", "pretty", "really", "right", "said", "same", "say",
-      "see", "she", "should", "so", "some", "something", "sort", "still", "such", "sure", "take", "than",
-      "that", "that's", "the", "their", "them", "then", "there", "there's", "these", "they", "thing", "things",
-      "think", "this", "those", "through", "to", "too", "up", "us", "very", "want", "was", "way", "we", "we're",
-      "well", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "would", "yeah",
-      "yes", "you", "you're", "your", "let's", "want", "um", "uh", "wanna", "stuff", "basically", "mean",
-      "look", "come", "remember", "honestly", "two", "three", "first", "also", "another", "go", "guys", "today", "welcome"};
+      "a",      "about",  "actually", "after",     "again",    "all",     "also",  "am",      "an",    "and",
+      "any",    "are",    "around",   "as",        "at",       "back",    "be",    "because", "been",  "before",
+      "being",  "but",    "by",       "can",       "could",    "did",     "do",    "does",    "doing", "don't",
+      "down",   "each",   "even",     "every",     "few",      "for",     "from",  "get",     "gets",  "getting",
+      "go",     "going",  "gonna",    "got",       "had",      "has",     "have",  "having",  "he",    "her",
+      "here",   "him",    "his",      "how",       "i",        "i'm",     "if",    "in",      "into",  "is",
+      "it",     "it's",   "its",      "just",      "kind",     "know",    "like",  "lot",     "make",  "many",
+      "me",     "more",   "most",     "much",      "my",       "need",    "no",    "not",     "now",   "of",
+      "off",    "oh",     "ok",       "okay",      "on",       "one",     "only",  "or",      "other", "our",
+      "out",    "over",   "pretty",   "really",    "right",    "said",    "same",  "say",     "see",   "she",
+      "should", "so",     "some",     "something", "sort",     "still",   "such",  "sure",    "take",  "than",
+      "that",   "that's", "the",      "their",     "them",     "then",    "there", "there's", "these", "they",
+      "thing",  "things", "think",    "this",      "those",    "through", "to",    "too",     "up",    "us",
+      "very",   "want",   "was",      "way",       "we",       "we're",   "well",  "were",    "what",  "when",
+      "where",  "which",  "while",    "who",       "why",      "will",    "with",  "would",   "yeah",  "yes",
+      "you",    "you're", "your",     "let's",     "want",     "um",      "uh",    "wanna",   "stuff", "basically",
+      "mean",   "look",   "come",     "remember",  "honestly", "two",     "three", "first",   "also",  "another",
+      "go",     "guys",   "today",    "welcome"};
   static const std::unordered_set<std::string> fr = {
-      "a", "à", "au", "aux", "avec", "ce", "ces", "c'est", "cette", "dans", "de", "des", "du", "elle", "en",
-      "est", "et", "été", "être", "il", "ils", "je", "la", "le", "les", "leur", "lui", "mais", "me", "même",
-      "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "où", "par", "pas", "pour", "qu", "que",
-      "qui", "sa", "se", "ses", "son", "sont", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos",
-      "votre", "vous", "y", "donc", "alors", "aussi", "très", "plus", "tout", "tous", "fait", "faire", "comme",
-      "bien", "peu", "ça", "cela", "si", "quand", "avoir", "ont", "sont", "était", "peut", "d'un", "d'une",
-      "l'on", "qu'il", "n'est", "c'était", "voilà", "bon", "euh", "oui", "non", "chose", "choses"};
+      "a",     "à",     "au",      "aux",   "avec", "ce",   "ces",   "c'est", "cette", "dans",  "de",
+      "des",   "du",    "elle",    "en",    "est",  "et",   "été",   "être",  "il",    "ils",   "je",
+      "la",    "le",    "les",     "leur",  "lui",  "mais", "me",    "même",  "mes",   "moi",   "mon",
+      "ne",    "nos",   "notre",   "nous",  "on",   "ou",   "où",    "par",   "pas",   "pour",  "qu",
+      "que",   "qui",   "sa",      "se",    "ses",  "son",  "sont",  "sur",   "ta",    "te",    "tes",
+      "toi",   "ton",   "tu",      "un",    "une",  "vos",  "votre", "vous",  "y",     "donc",  "alors",
+      "aussi", "très",  "plus",    "tout",  "tous", "fait", "faire", "comme", "bien",  "peu",   "ça",
+      "cela",  "si",    "quand",   "avoir", "ont",  "sont", "était", "peut",  "d'un",  "d'une", "l'on",
+      "qu'il", "n'est", "c'était", "voilà", "bon",  "euh",  "oui",   "non",   "chose", "choses"};
   static const std::unordered_set<std::string> es = {
-      "a", "al", "algo", "con", "como", "de", "del", "el", "ella", "en", "es", "esa", "ese", "eso", "esta",
-      "este", "esto", "está", "están", "fue", "ha", "han", "hay", "la", "las", "le", "les", "lo", "los", "más",
-      "me", "mi", "muy", "no", "nos", "o", "para", "pero", "por", "porque", "que", "qué", "se", "si", "sí", "sin",
-      "su", "sus", "también", "te", "tu", "un", "una", "uno", "y", "ya", "yo", "entonces", "bueno", "pues",
-      "todo", "todos", "cuando", "donde", "ser", "son", "era", "tiene", "tienen", "puede", "hacer", "cosa",
-      "cosas", "vamos", "ahora", "aquí", "así", "sobre", "entre", "hasta", "desde"};
+      "a",       "al",    "algo",   "con",    "como", "de",    "del",   "el",    "ella",   "en",       "es",    "esa",
+      "ese",     "eso",   "esta",   "este",   "esto", "está",  "están", "fue",   "ha",     "han",      "hay",   "la",
+      "las",     "le",    "les",    "lo",     "los",  "más",   "me",    "mi",    "muy",    "no",       "nos",   "o",
+      "para",    "pero",  "por",    "porque", "que",  "qué",   "se",    "si",    "sí",     "sin",      "su",    "sus",
+      "también", "te",    "tu",     "un",     "una",  "uno",   "y",     "ya",    "yo",     "entonces", "bueno", "pues",
+      "todo",    "todos", "cuando", "donde",  "ser",  "son",   "era",   "tiene", "tienen", "puede",    "hacer", "cosa",
+      "cosas",   "vamos", "ahora",  "aquí",   "así",  "sobre", "entre", "hasta", "desde"};
   static const std::unordered_set<std::string> none;
   if (language == "en") return en;
   if (language == "fr") return fr;

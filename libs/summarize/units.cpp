@@ -15,13 +15,13 @@ namespace td::summarize {
 
 namespace {
 
-const std::unordered_set<std::string> kFillers = {"um", "umm", "uh", "uhh", "uhm", "erm", "hmm", "mm", "mhm",
-                                                  "euh", "heu", "ehm", "ehh", "mmm"};
-const std::unordered_set<std::string> kTagWords = {"music", "applause", "laughter", "laughs", "inaudible",
-                                                   "musique", "applaudissements", "rires", "música", "aplausos",
-                                                   "risas", "silence", "noise", "foreign"};
-const std::unordered_set<std::string> kAbbrev = {"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "vs.", "e.g.",
-                                                 "i.e.", "approx.", "no.", "fig.", "m.", "mme.", "sr.", "sra."};
+const std::unordered_set<std::string> kFillers = {"um", "umm", "uh",  "uhh", "uhm", "erm", "hmm",
+                                                  "mm", "mhm", "euh", "heu", "ehm", "ehh", "mmm"};
+const std::unordered_set<std::string> kTagWords = {"music",   "applause",         "laughter", "laughs", "inaudible",
+                                                   "musique", "applaudissements", "rires",    "música", "aplausos",
+                                                   "risas",   "silence",          "noise",    "foreign"};
+const std::unordered_set<std::string> kAbbrev = {"mr.",  "mrs.",    "ms.", "dr.",  "prof.", "st.",  "vs.", "e.g.",
+                                                 "i.e.", "approx.", "no.", "fig.", "m.",    "mme.", "sr.", "sra."};
 const char* const kDashes[] = {"\xE2\x80\x94", "\xE2\x80\x93"};  // — –
 
 std::string key_of(const std::string& token) { return lower(strip_punct(token)); }
@@ -217,7 +217,6 @@ bool independent(const std::vector<Word>& w, size_t b, size_t e) {
   return !(ends("ing") || ends("ed"));
 }
 
-
 Unit make_unit(const CleanTranscript& t, size_t b, size_t e, bool whole) {
   std::vector<std::string> tokens;
   tokens.reserve(e - b);
@@ -253,9 +252,9 @@ bool opens_subordinate(const std::vector<Word>& w, size_t b, size_t e) {
 // What may follow a statement at a comma and lean on it: a participle or
 // a subordinating word ("..., testing whether", "..., that all men").
 bool leans_back(const std::string& key) {
-  static const std::unordered_set<std::string> openers = {"that", "which", "where", "while", "whereas", "as",
-                                                          "because", "since", "so", "qui", "que", "où",
-                                                          "parce", "car", "que", "donde", "porque", "pues"};
+  static const std::unordered_set<std::string> openers = {"that",    "which", "where", "while", "whereas", "as",
+                                                          "because", "since", "so",    "qui",   "que",     "où",
+                                                          "parce",   "car",   "que",   "donde", "porque",  "pues"};
   if (openers.count(key)) return true;
   auto ends = [&](const char* s) {
     size_t n = std::strlen(s);
@@ -283,8 +282,7 @@ size_t statement_prefix(const std::vector<Word>& w, size_t b, size_t e, int max_
   return best;
 }
 
-void emit_sentence(const CleanTranscript& t, size_t b, size_t e, int max_words, int min_words,
-                   std::vector<Unit>& out) {
+void emit_sentence(const CleanTranscript& t, size_t b, size_t e, int max_words, int min_words, std::vector<Unit>& out) {
   std::vector<size_t> starts{b};  // piece starts
   if (e - b > static_cast<size_t>(max_words)) {
     for (size_t k = b + 1; k < e; ++k) {
@@ -296,8 +294,8 @@ void emit_sentence(const CleanTranscript& t, size_t b, size_t e, int max_words, 
       // After a semicolon a new statement starts ("... todas las cosas
       // comunes; a nadie le era necesario ..."), unless it subordinates.
       char mark = t.words[k - 1].text.back();
-      bool after_semicolon = mark == ';' && !opens_subordinate(t.words, k, clause_end) &&
-                             !lexicon::never_starts(key_of(t.words[k].text));
+      bool after_semicolon =
+          mark == ';' && !opens_subordinate(t.words, k, clause_end) && !lexicon::never_starts(key_of(t.words[k].text));
       if (after_semicolon || independent(t.words, k, clause_end)) starts.push_back(k);
     }
     // A last piece too short to stand joins the one before.
@@ -312,8 +310,7 @@ void emit_sentence(const CleanTranscript& t, size_t b, size_t e, int max_words, 
     // A piece still too long also offers its opening statement, for
     // variants that need short units (bullets, beginners' scripts).
     if (pe - pb > static_cast<size_t>(max_words))
-      if (size_t k = statement_prefix(t.words, pb, pe, max_words, std::max(min_words, 6), t.language);
-          k > 0) {
+      if (size_t k = statement_prefix(t.words, pb, pe, max_words, std::max(min_words, 6), t.language); k > 0) {
         Unit prefix = make_unit(t, pb, k, false);
         prefix.prefix = true;
         out.push_back(std::move(prefix));
@@ -368,8 +365,8 @@ bool continues_after(const CleanTranscript& t, size_t i) {
   char mark = t.words[i].text.back();
   if (mark != '!' && mark != '?') return false;
   unsigned char c = static_cast<unsigned char>(t.words[i + 1].text[0]);
-  return std::islower(c) || (c == 0xC3 && t.words[i + 1].text.size() > 1 &&
-                             static_cast<unsigned char>(t.words[i + 1].text[1]) >= 0xA0);
+  return std::islower(c) ||
+         (c == 0xC3 && t.words[i + 1].text.size() > 1 && static_cast<unsigned char>(t.words[i + 1].text[1]) >= 0xA0);
 }
 
 std::vector<Unit> make_units(const CleanTranscript& t, int max_words, int min_words) {

@@ -29,8 +29,8 @@ struct Word {
 
 struct CleanTranscript {
   std::vector<Word> words;
-  std::string language;  // ISO code, may be ""
-  double duration = 0;   // seconds
+  std::string language;     // ISO code, may be ""
+  double duration = 0;      // seconds
   bool punctuated = false;  // sentence boundaries were restored (the source had none)
   bool cased = false;       // capitals were restored (the source was lowercase)
 };
@@ -38,13 +38,13 @@ struct CleanTranscript {
 CleanTranscript clean_transcript(const SummaryInput& input, const std::string& language, int duration_seconds);
 
 struct Unit {
-  std::string text;  // capitalized, ends with . ! or ?
+  std::string text;                 // capitalized, ends with . ! or ?
   std::vector<std::string> tokens;  // the words of text
   int words = 0;
   double start = 0;
   bool question = false;
-  bool whole = false;  // a complete sentence of the transcript, not a clause piece of a longer one
-  bool prefix = false;  // the opening statement of the unit before it (same start), which is too long
+  bool whole = false;          // a complete sentence of the transcript, not a clause piece of a longer one
+  bool prefix = false;         // the opening statement of the unit before it (same start), which is too long
   size_t first = 0, last = 0;  // the words [first, last) of CleanTranscript::words it was made from
   // It shows a verb (an auxiliary, a modal, "to", a past tense in -ed): a
   // restored "sentence" without one is usually a phrase cut off by a pause

@@ -12,38 +12,78 @@ namespace {
 
 // Openers a model puts before the answer ("Sure!", "Okay, so"), stripped
 // before the presenter is looked for; alone on a line they are a preamble.
-const char* const kInterjections[] = {
-    "sure thing", "sure", "certainly", "of course", "absolutely", "okay", "ok", "alright", "all right", "great",
-    "got it", "no problem", "yes", "well", "so", "perfect", "understood", "bien sûr", "d'accord", "très bien",
-    "parfait", "entendu", "claro que sí", "claro", "por supuesto", "desde luego", "perfecto", "vale", "gerne",
-    "natürlich", "klar", "selbstverständlich", "certo", "certamente", "perfeito", "com certeza"};
+const char* const kInterjections[] = {"sure thing",   "sure",        "certainly",    "of course",
+                                      "absolutely",   "okay",        "ok",           "alright",
+                                      "all right",    "great",       "got it",       "no problem",
+                                      "yes",          "well",        "so",           "perfect",
+                                      "understood",   "bien sûr",    "d'accord",     "très bien",
+                                      "parfait",      "entendu",     "claro que sí", "claro",
+                                      "por supuesto", "desde luego", "perfecto",     "vale",
+                                      "gerne",        "natürlich",   "klar",         "selbstverständlich",
+                                      "certo",        "certamente",  "perfeito",     "com certeza"};
 
 // How a preamble presents what follows.
-const char* const kPresenters[] = {
-    "here is", "here's", "here are", "below is", "below are", "the following is", "the following are", "this is",
-    "these are", "i've summarized", "i have summarized", "i've written", "let me summarize", "voici", "voilà",
-    "voila", "ci-dessous", "j'ai résumé", "aquí tienes", "aquí tiene", "aquí está", "aquí están", "aquí va",
-    "aqui tienes", "a continuación", "este es", "estos son", "he resumido", "hier ist", "hier sind", "hier kommt",
-    "im folgenden", "nachfolgend", "aqui está", "aqui estão", "aqui vai", "segue", "seguem", "ecco", "di seguito",
-    "questo è", "questi sono"};
+const char* const kPresenters[] = {"here is",
+                                   "here's",
+                                   "here are",
+                                   "below is",
+                                   "below are",
+                                   "the following is",
+                                   "the following are",
+                                   "this is",
+                                   "these are",
+                                   "i've summarized",
+                                   "i have summarized",
+                                   "i've written",
+                                   "let me summarize",
+                                   "voici",
+                                   "voilà",
+                                   "voila",
+                                   "ci-dessous",
+                                   "j'ai résumé",
+                                   "aquí tienes",
+                                   "aquí tiene",
+                                   "aquí está",
+                                   "aquí están",
+                                   "aquí va",
+                                   "aqui tienes",
+                                   "a continuación",
+                                   "este es",
+                                   "estos son",
+                                   "he resumido",
+                                   "hier ist",
+                                   "hier sind",
+                                   "hier kommt",
+                                   "im folgenden",
+                                   "nachfolgend",
+                                   "aqui está",
+                                   "aqui estão",
+                                   "aqui vai",
+                                   "segue",
+                                   "seguem",
+                                   "ecco",
+                                   "di seguito",
+                                   "questo è",
+                                   "questi sono"};
 
 // What a preamble names: the answer itself. A line without one of these is
 // taken for content ("Here are three reasons the speaker gives:").
 const char* const kAnswerNouns[] = {
-    "summary", "summari", "script", "bullet", "points", "insights", "takeaways", "overview", "recap", "breakdown",
-    "highlights", "résumé", "resume", "synthèse", "idées", "texte", "resumen", "guion", "guión", "puntos", "ideas",
-    "zusammenfassung", "punkte", "erkenntnisse", "skript", "kernaussagen", "resumo", "roteiro", "pontos",
-    "riassunto", "sintesi", "punti", "copione", "testo", "version", "versión", "translation", "traduction",
-    "traducción"};
+    "summary", "summari",      "script",     "bullet",  "points",      "insights",        "takeaways", "overview",
+    "recap",   "breakdown",    "highlights", "résumé",  "resume",      "synthèse",        "idées",     "texte",
+    "resumen", "guion",        "guión",      "puntos",  "ideas",       "zusammenfassung", "punkte",    "erkenntnisse",
+    "skript",  "kernaussagen", "resumo",     "roteiro", "pontos",      "riassunto",       "sintesi",   "punti",
+    "copione", "testo",        "version",    "versión", "translation", "traduction",      "traducción"};
 
 // First words of a title line ("# Summary", "**Key insights:**", "Script:").
 const char* const kTitleWords[] = {
-    "summary", "script", "transcript", "key", "main", "bullet", "bullets", "insights", "takeaways", "overview",
-    "spoken", "audio", "comprehensive", "résumé", "resume", "synthèse", "points", "idées", "resumen", "guion",
-    "guión", "puntos", "ideas", "zusammenfassung", "kernaussagen", "wichtigste", "wichtigsten", "skript",
-    "resumo", "roteiro", "pontos", "riassunto", "sintesi", "punti", "copione"};
-const char* const kArticles[] = {"the", "a", "le", "la", "les", "un", "el", "los", "las", "die", "der", "o", "os",
-                                 "il", "i", "gli"};
+    "summary",  "script",    "transcript",      "key",          "main",       "bullet",        "bullets",
+    "insights", "takeaways", "overview",        "spoken",       "audio",      "comprehensive", "résumé",
+    "resume",   "synthèse",  "points",          "idées",        "resumen",    "guion",         "guión",
+    "puntos",   "ideas",     "zusammenfassung", "kernaussagen", "wichtigste", "wichtigsten",   "skript",
+    "resumo",   "roteiro",   "pontos",          "riassunto",    "sintesi",    "punti",         "copione"};
+const char* const kArticles[] = {"the", "a",   "le",  "la", "les", "un", "el", "los",
+                                 "las", "die", "der", "o",  "os",  "il", "i",  "gli"};
 
 // Phrases no video summary contains: the model talking to its user.
 const char* const kStrongSignOffs[] = {
@@ -54,17 +94,17 @@ const char* const kStrongSignOffs[] = {
     "if you would like me to", "happy to help", "glad i could help", "word count", "total words",
     // French
     "j'espère que cela vous", "j'espère que cela t'", "j'espère que ça vous", "j'espère que ça t'",
-    "j'espère que ce résumé", "j'espère que ce script", "j'espère que ces", "n'hésitez pas à me",
-    "n'hésite pas à me", "souhaitez-vous que je", "voulez-vous que je", "nombre de mots",
+    "j'espère que ce résumé", "j'espère que ce script", "j'espère que ces", "n'hésitez pas à me", "n'hésite pas à me",
+    "souhaitez-vous que je", "voulez-vous que je", "nombre de mots",
     // Spanish
-    "espero que esto te", "espero que esto le", "espero que te sirva", "espero que le sirva",
-    "espero que te ayude", "espero que le ayude", "espero que este resumen", "espero que este guion",
-    "espero que sea útil", "espero haberte ayudado", "no dudes en preguntar", "no dudes en pedir",
-    "no dudes en decirme", "no dude en", "avísame si", "número de palabras", "recuento de palabras",
+    "espero que esto te", "espero que esto le", "espero que te sirva", "espero que le sirva", "espero que te ayude",
+    "espero que le ayude", "espero que este resumen", "espero que este guion", "espero que sea útil",
+    "espero haberte ayudado", "no dudes en preguntar", "no dudes en pedir", "no dudes en decirme", "no dude en",
+    "avísame si", "número de palabras", "recuento de palabras",
     // German
-    "ich hoffe, das hilft", "ich hoffe, dies hilft", "ich hoffe, diese zusammenfassung",
-    "ich hoffe, das ist hilfreich", "lass mich wissen, ob", "lass mich wissen, wenn", "lassen sie mich wissen",
-    "sag mir bescheid", "sagen sie mir bescheid", "wortzahl", "wortanzahl",
+    "ich hoffe, das hilft", "ich hoffe, dies hilft", "ich hoffe, diese zusammenfassung", "ich hoffe, das ist hilfreich",
+    "lass mich wissen, ob", "lass mich wissen, wenn", "lassen sie mich wissen", "sag mir bescheid",
+    "sagen sie mir bescheid", "wortzahl", "wortanzahl",
     // Portuguese
     "espero que isso ajude", "espero que isto ajude", "espero que este resumo", "espero ter ajudado",
     "fique à vontade para", "me avise se", "contagem de palavras",
@@ -73,13 +113,41 @@ const char* const kStrongSignOffs[] = {
     "fammi sapere se", "non esitare a chiedere", "non esitare a contattarmi", "numero di parole"};
 
 // Openings a speaker may use too: a sign-off only as the answer's last line.
-const char* const kWeakSignOffs[] = {
-    "if you have any questions", "if you have any other questions", "if you have any further questions",
-    "if you need", "if you want", "if you'd like", "i can also", "i could also", "let me know", "feel free",
-    "note:", "note :", "si vous avez des questions", "si vous souhaitez", "si vous voulez", "remarque :",
-    "si tienes alguna pregunta", "si tienes preguntas", "si necesitas", "si quieres", "quieres que",
-    "te gustaría que", "nota:", "wenn du", "wenn sie", "falls du", "falls sie", "hinweis:", "anmerkung:",
-    "se precisar", "se quiser", "se tiver", "se hai bisogno", "se vuoi", "se hai domande"};
+const char* const kWeakSignOffs[] = {"if you have any questions",
+                                     "if you have any other questions",
+                                     "if you have any further questions",
+                                     "if you need",
+                                     "if you want",
+                                     "if you'd like",
+                                     "i can also",
+                                     "i could also",
+                                     "let me know",
+                                     "feel free",
+                                     "note:",
+                                     "note :",
+                                     "si vous avez des questions",
+                                     "si vous souhaitez",
+                                     "si vous voulez",
+                                     "remarque :",
+                                     "si tienes alguna pregunta",
+                                     "si tienes preguntas",
+                                     "si necesitas",
+                                     "si quieres",
+                                     "quieres que",
+                                     "te gustaría que",
+                                     "nota:",
+                                     "wenn du",
+                                     "wenn sie",
+                                     "falls du",
+                                     "falls sie",
+                                     "hinweis:",
+                                     "anmerkung:",
+                                     "se precisar",
+                                     "se quiser",
+                                     "se tiver",
+                                     "se hai bisogno",
+                                     "se vuoi",
+                                     "se hai domande"};
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   // Built anew rather than replaced in place (GCC 12 warns, wrongly, about
@@ -100,9 +168,9 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 // résumé :**" -> "voici le résumé :".
 std::string normalize(const std::string& line) {
   std::string s = trim(line);
-  replace_all(s, "\xE2\x80\x99", "'");   // ’
-  replace_all(s, "\xC2\xA0", " ");       // no-break space (French before ':')
-  replace_all(s, "\xE2\x80\xAF", " ");   // narrow no-break space
+  replace_all(s, "\xE2\x80\x99", "'");  // ’
+  replace_all(s, "\xC2\xA0", " ");      // no-break space (French before ':')
+  replace_all(s, "\xE2\x80\xAF", " ");  // narrow no-break space
   size_t p = s.find_first_not_of("# >");
   s = p == std::string::npos ? "" : s.substr(p);
   std::string out;
@@ -214,8 +282,7 @@ bool is_sign_off_line(const std::string& line, bool strong_only) {
   std::string n = normalize(line);
   while (!n.empty() && n[0] == '(') n = trim(n.substr(1));
   if (n.empty() || count_words(n) > (strong_only ? 30 : 40)) return false;
-  static const std::regex word_count(
-      R"(^\d+ (words|mots|palabras|wörter|palavras|parole)\)?\.?$)");
+  static const std::regex word_count(R"(^\d+ (words|mots|palabras|wörter|palavras|parole)\)?\.?$)");
   if (std::regex_match(n, word_count)) return true;
   if (starts_with_any(n, std::begin(kStrongSignOffs), std::end(kStrongSignOffs))) return true;
   return !strong_only && starts_with_any(n, std::begin(kWeakSignOffs), std::end(kWeakSignOffs));

@@ -20,9 +20,9 @@ struct SpeechRequest {
   SpeechRequest() = default;
   SpeechRequest(std::string lang, td::Level lvl = td::Level::none, std::string voice_override = {})
       : language(std::move(lang)), level(lvl), voice(std::move(voice_override)) {}
-  std::string language = "en";  // "en", "fr", "es"
+  std::string language = "en";        // "en", "fr", "es"
   td::Level level = td::Level::none;  // none = the plain `audio` variant
-  std::string voice;  // optional override of the engine's voice for the language
+  std::string voice;                  // optional override of the engine's voice for the language
 };
 
 // What an engine would use for a request; part of the reuse hash.

@@ -50,7 +50,8 @@ int ensure_initialised() {
     if (rate > 0) espeak_SetSynthCallback(on_audio);
   }
   if (g_sample_rate < 0) {
-    throw td::TransientError("espeak_unavailable", "libespeak-ng failed to initialise (is espeak-ng-data installed? ESPEAK_DATA_PATH)");
+    throw td::TransientError("espeak_unavailable",
+                             "libespeak-ng failed to initialise (is espeak-ng-data installed? ESPEAK_DATA_PATH)");
   }
   return g_sample_rate;
 }
@@ -80,7 +81,8 @@ bool select_voice(const std::string& voice) {
 int env_rate(const char* name, int fallback) {
   long v = td::env::get_long(name, fallback);
   if (v < espeakRATE_MINIMUM || v > espeakRATE_MAXIMUM) {
-    throw std::invalid_argument(std::string(name) + "=" + std::to_string(v) + " is outside espeak's 80..450 words per minute");
+    throw std::invalid_argument(std::string(name) + "=" + std::to_string(v) +
+                                " is outside espeak's 80..450 words per minute");
   }
   return int(v);
 }
@@ -119,7 +121,8 @@ struct Speaker {
     espeak_SetParameter(espeakRATE, pace.rate, 0);
     espeak_SetParameter(espeakWORDGAP, pace.gap, 0);
     g_sink = &pcm;
-    espeak_ERROR err = espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
+    espeak_ERROR err =
+        espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
     if (err == EE_OK) err = espeak_Synchronize();
     g_sink = nullptr;
     if (err != EE_OK) {
@@ -231,7 +234,7 @@ size_t sentence_pause_samples(Pace pace, int sample_rate) {
 // How the target's time is shared between speech (espeak's output and its
 // sentence pauses) and the pauses that set paragraphs apart.
 struct Budget {
-  double word_seconds = 0;     // speech per word
+  double word_seconds = 0;       // speech per word
   size_t paragraph_samples = 0;  // each paragraph's own pause
 };
 
@@ -329,8 +332,8 @@ Sample paced_sample(const Speaker& speaker, const std::vector<Piece>& pieces, in
   double wanted = budget.word_seconds * double(words);
   Sample sample = fit_sample(speaker, pieces, n, remembered_pace(speaker.voice, wpm), wanted);
   if (words >= kRememberWords) remember_pace(speaker.voice, wpm, sample.pace);
-  spdlog::debug("tts espeak voice={} wpm={} rate={} gap={} passes={} sample_words={} off_by={:.1f}%", speaker.voice, wpm,
-                sample.pace.rate, sample.pace.gap, sample.passes, words, 100 * (sample.seconds / wanted - 1));
+  spdlog::debug("tts espeak voice={} wpm={} rate={} gap={} passes={} sample_words={} off_by={:.1f}%", speaker.voice,
+                wpm, sample.pace.rate, sample.pace.gap, sample.passes, words, 100 * (sample.seconds / wanted - 1));
   return sample;
 }
 
@@ -344,7 +347,8 @@ EspeakOptions EspeakOptions::from_env() {
   o.rate_advanced = env_rate("TTS_RATE_ADVANCED", o.rate_advanced);
   o.mp3_kbps = int(td::env::get_long("TTS_MP3_KBPS", o.mp3_kbps));
   if (!valid_mp3_kbps(22050, o.mp3_kbps)) {
-    throw std::invalid_argument("TTS_MP3_KBPS=" + std::to_string(o.mp3_kbps) + " is outside 8..160 kbit/s (espeak speaks at 22050 Hz)");
+    throw std::invalid_argument("TTS_MP3_KBPS=" + std::to_string(o.mp3_kbps) +
+                                " is outside 8..160 kbit/s (espeak speaks at 22050 Hz)");
   }
   o.lame_quality = int(std::clamp(td::env::get_long("TTS_LAME_QUALITY", o.lame_quality), 0L, 9L));
   o.max_script_bytes = size_t(std::max(1L, td::env::get_long("TTS_MAX_SCRIPT_BYTES", long(o.max_script_bytes))));
@@ -374,8 +378,8 @@ std::string EspeakEngine::voice_for(const SpeechRequest& request) const {
   if (it == options_.voices.end()) {
     std::string known;
     for (auto& [lang, _] : options_.voices) known += (known.empty() ? "" : ", ") + lang;
-    throw td::PermanentError("no_voice", "espeak has no voice configured for language '" + request.language + "' (configured: " + known +
-                                             "; set TTS_ESPEAK_VOICE_<LANG>)");
+    throw td::PermanentError("no_voice", "espeak has no voice configured for language '" + request.language +
+                                             "' (configured: " + known + "; set TTS_ESPEAK_VOICE_<LANG>)");
   }
   return it->second;
 }
@@ -399,14 +403,16 @@ Mp3Audio EspeakEngine::synthesize(const std::string& script, const SpeechRequest
   const std::vector<int16_t> paragraph_pause(budget.paragraph_samples, 0);
   size_t spoken = 0;
   for (size_t i = 0; i < pieces.size(); ++i) {
-    std::vector<int16_t> pcm = i < sample.pcm.size() ? std::move(sample.pcm[i]) : speaker.speak(pieces[i].text, sample.pace);
+    std::vector<int16_t> pcm =
+        i < sample.pcm.size() ? std::move(sample.pcm[i]) : speaker.speak(pieces[i].text, sample.pace);
     spoken += pcm.size();
     encoder.add(pcm.data(), pcm.size());
     if (pieces[i].after != After::nothing) encoder.add(sentence_pause.data(), sentence_pause.size());
     if (pieces[i].after == After::paragraph) encoder.add(paragraph_pause.data(), paragraph_pause.size());
   }
   if (spoken == 0) {
-    throw td::PermanentError("no_audio", "espeak produced no audio for the script (" + std::to_string(script.size()) + " bytes)");
+    throw td::PermanentError("no_audio",
+                             "espeak produced no audio for the script (" + std::to_string(script.size()) + " bytes)");
   }
   Mp3Audio audio;
   audio.duration_seconds = double(encoder.samples()) / speaker.sample_rate;

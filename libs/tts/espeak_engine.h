@@ -23,10 +23,10 @@ struct EspeakOptions {
   // Language -> espeak-ng voice name; TTS_ESPEAK_VOICE_<LANG> (EN, FR, ES,
   // DE, IT, PT, NL) overrides. The audio variants need en/fr/es; the others
   // cover plain `audio` for summaries written in those languages.
-  std::map<std::string, std::string> voices{{"en", "en-us"}, {"fr", "fr"}, {"es", "es"},
-                                            {"de", "de"}, {"it", "it"}, {"pt", "pt"}, {"nl", "nl"}};
-  size_t chunk_bytes = 2000;               // text per espeak_Synth call
-  size_t max_script_bytes = 512 * 1024;    // TTS_MAX_SCRIPT_BYTES
+  std::map<std::string, std::string> voices{{"en", "en-us"}, {"fr", "fr"}, {"es", "es"}, {"de", "de"},
+                                            {"it", "it"},    {"pt", "pt"}, {"nl", "nl"}};
+  size_t chunk_bytes = 2000;             // text per espeak_Synth call
+  size_t max_script_bytes = 512 * 1024;  // TTS_MAX_SCRIPT_BYTES
 
   // Throws std::invalid_argument naming the variable for a malformed value.
   static EspeakOptions from_env();

@@ -19,7 +19,8 @@ std::unique_ptr<TtsEngine> make_engine_from_env() {
   if (name != "openai") throw std::invalid_argument("TTS_ENGINE='" + name + "' is not one of: espeak, openai");
   auto primary = std::make_unique<OpenAiSpeechEngine>(OpenAiSpeechOptions::from_env());
   if (fallback == "espeak") {
-    return std::make_unique<FallbackEngine>(std::move(primary), std::make_unique<EspeakEngine>(EspeakOptions::from_env()));
+    return std::make_unique<FallbackEngine>(std::move(primary),
+                                            std::make_unique<EspeakEngine>(EspeakOptions::from_env()));
   }
   return primary;
 }

@@ -65,7 +65,8 @@ std::string describe_non_mp3(std::string_view bytes) {
   size_t i = 0;
   while (i < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[i]))) ++i;
   if (i < bytes.size() && bytes[i] == '<') return "HTML/XML text instead of MP3 audio: '" + excerpt(bytes, i) + "'";
-  if (i < bytes.size() && (bytes[i] == '{' || bytes[i] == '[')) return "JSON text instead of MP3 audio: '" + excerpt(bytes, i) + "'";
+  if (i < bytes.size() && (bytes[i] == '{' || bytes[i] == '['))
+    return "JSON text instead of MP3 audio: '" + excerpt(bytes, i) + "'";
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), "RIFF", 4) == 0) return "a RIFF/WAV file instead of MP3 audio";
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), "OggS", 4) == 0) return "an Ogg file instead of MP3 audio";
   size_t printable = 0, n = std::min<size_t>(bytes.size(), 512);
@@ -87,9 +88,18 @@ std::optional<Mp3HeaderFrame> read_header_frame(const unsigned char* f, const Fr
     x.tag.assign(reinterpret_cast<const char*>(p), 4);
     uint32_t flags = be32(p + 4);
     size_t q = at + 8;
-    if ((flags & 1) && q + 4 <= h.size) { x.frames = be32(f + q); q += 4; }
-    if ((flags & 2) && q + 4 <= h.size) { x.bytes = be32(f + q); q += 4; }
-    if ((flags & 4) && q + 100 <= h.size) { x.has_toc = true; q += 100; }
+    if ((flags & 1) && q + 4 <= h.size) {
+      x.frames = be32(f + q);
+      q += 4;
+    }
+    if ((flags & 2) && q + 4 <= h.size) {
+      x.bytes = be32(f + q);
+      q += 4;
+    }
+    if ((flags & 4) && q + 100 <= h.size) {
+      x.has_toc = true;
+      q += 100;
+    }
     if (flags & 8) q += 4;
     // LAME extension (also written by ffmpeg as "Lavc"/"Lavf"): delay and
     // padding are 12 bits each at byte 21 of the extension.
@@ -112,10 +122,10 @@ std::optional<Mp3HeaderFrame> read_header_frame(const unsigned char* f, const Fr
 
 struct Walk {
   Mp3Info info;
-  size_t first_audio = 0;               // offset of the first audio frame
-  std::vector<size_t> offsets;          // audio frame offsets (only when asked)
-  int bitrate_index = -1;               // shared by all audio frames, else -1
-  unsigned char mode_byte = 0;          // 4th header byte of the first frame
+  size_t first_audio = 0;       // offset of the first audio frame
+  std::vector<size_t> offsets;  // audio frame offsets (only when asked)
+  int bitrate_index = -1;       // shared by all audio frames, else -1
+  unsigned char mode_byte = 0;  // 4th header byte of the first frame
 };
 
 // True when kSyncChain frames chain from `at` (or the stream ends cleanly).
@@ -139,7 +149,9 @@ Walk walk(std::string_view bytes, bool keep_offsets) {
   Walk w;
   size_t pos = 0;
   while (size_t tag = id3v2_size(p + pos, end - pos)) {
-    if (pos + tag > end) throw Mp3Error("truncated MP3: ID3v2 tag claims " + std::to_string(tag) + " bytes, only " + std::to_string(end - pos) + " present");
+    if (pos + tag > end)
+      throw Mp3Error("truncated MP3: ID3v2 tag claims " + std::to_string(tag) + " bytes, only " +
+                     std::to_string(end - pos) + " present");
     pos += tag;
   }
   w.info.id3v2_bytes = pos;
@@ -157,14 +169,17 @@ Walk walk(std::string_view bytes, bool keep_offsets) {
   size_t n = 0;  // frames walked, header frame included
   while (pos < end) {
     size_t left = end - pos;
-    if (first && left == 128 && std::memcmp(p + pos, "TAG", 3) == 0) break;           // ID3v1
-    if (first && left >= 8 && std::memcmp(p + pos, "APETAGEX", 8) == 0) break;        // APEv2
-    if (first && left >= 10 && id3v2_size(p + pos, left) == left) break;              // appended ID3v2
+    if (first && left == 128 && std::memcmp(p + pos, "TAG", 3) == 0) break;     // ID3v1
+    if (first && left >= 8 && std::memcmp(p + pos, "APETAGEX", 8) == 0) break;  // APEv2
+    if (first && left >= 10 && id3v2_size(p + pos, left) == left) break;        // appended ID3v2
     if (first && left >= 11 && std::memcmp(p + pos, "LYRICSBEGIN", 11) == 0) break;
     auto h = parse_frame_header(p + pos, left);
     if (!h) {
-      if (left < 4) throw Mp3Error("truncated MP3: " + std::to_string(left) + " stray bytes after frame " + std::to_string(n) + " at byte " + std::to_string(pos));
-      throw Mp3Error("broken MP3: no valid frame header at byte " + std::to_string(pos) + " (after " + std::to_string(n) + " frames)");
+      if (left < 4)
+        throw Mp3Error("truncated MP3: " + std::to_string(left) + " stray bytes after frame " + std::to_string(n) +
+                       " at byte " + std::to_string(pos));
+      throw Mp3Error("broken MP3: no valid frame header at byte " + std::to_string(pos) + " (after " +
+                     std::to_string(n) + " frames)");
     }
     if (h->size > left) {
       throw Mp3Error("truncated MP3: frame " + std::to_string(n + 1) + " at byte " + std::to_string(pos) + " needs " +
@@ -184,9 +199,9 @@ Walk walk(std::string_view bytes, bool keep_offsets) {
         continue;
       }
     } else if (h->sample_rate != first->sample_rate || h->channels != first->channels || h->version != first->version) {
-      throw Mp3Error("broken MP3: format changes at byte " + std::to_string(pos) + " (" + std::to_string(h->sample_rate) + " Hz, " +
-                     std::to_string(h->channels) + " ch after " + std::to_string(first->sample_rate) + " Hz, " +
-                     std::to_string(first->channels) + " ch)");
+      throw Mp3Error("broken MP3: format changes at byte " + std::to_string(pos) + " (" +
+                     std::to_string(h->sample_rate) + " Hz, " + std::to_string(h->channels) + " ch after " +
+                     std::to_string(first->sample_rate) + " Hz, " + std::to_string(first->channels) + " ch)");
     }
     int index = (p[pos + 2] >> 4) & 0x0f;
     if (w.info.frames == 0) {
@@ -216,7 +231,8 @@ std::optional<FrameHeader> parse_frame_header(const unsigned char* p, size_t ava
   int layer_bits = (p[1] >> 1) & 3;
   int bitrate_index = (p[2] >> 4) & 0x0f;
   int rate_index = (p[2] >> 2) & 3;
-  if (version_bits == 1 || layer_bits != 1 || bitrate_index == 0 || bitrate_index == 15 || rate_index == 3) return std::nullopt;
+  if (version_bits == 1 || layer_bits != 1 || bitrate_index == 0 || bitrate_index == 15 || rate_index == 3)
+    return std::nullopt;
   FrameHeader h;
   h.version = version_bits == 3 ? 1 : version_bits == 2 ? 2 : 25;
   h.bitrate_kbps = h.version == 1 ? kBitratesV1[bitrate_index] : kBitratesV2[bitrate_index];
@@ -269,7 +285,8 @@ std::string join_mp3(const std::vector<std::string>& parts) {
     }
     const Walk& w = walks.back();
     const Walk& w0 = walks.front();
-    if (w.info.sample_rate != w0.info.sample_rate || w.info.channels != w0.info.channels || w.info.version != w0.info.version) {
+    if (w.info.sample_rate != w0.info.sample_rate || w.info.channels != w0.info.channels ||
+        w.info.version != w0.info.version) {
       throw Mp3Error("part " + std::to_string(i + 1) + " is " + std::to_string(w.info.sample_rate) + " Hz with " +
                      std::to_string(w.info.channels) + " channel(s), part 1 is " + std::to_string(w0.info.sample_rate) +
                      " Hz with " + std::to_string(w0.info.channels) + ": parts of one MP3 must share the format");

@@ -24,14 +24,14 @@ class Mp3Error : public std::runtime_error {
 };
 
 struct FrameHeader {
-  int version = 1;          // 1 = MPEG-1, 2 = MPEG-2, 25 = MPEG-2.5
+  int version = 1;  // 1 = MPEG-1, 2 = MPEG-2, 25 = MPEG-2.5
   int bitrate_kbps = 0;
   int sample_rate = 0;
   int channels = 1;
-  int channel_mode = 3;     // 0 stereo, 1 joint, 2 dual, 3 mono
-  int samples = 1152;       // PCM samples per channel in the frame
+  int channel_mode = 3;  // 0 stereo, 1 joint, 2 dual, 3 mono
+  int samples = 1152;    // PCM samples per channel in the frame
   bool crc = false;
-  size_t size = 0;          // bytes, header included
+  size_t size = 0;  // bytes, header included
 };
 
 // Parses a Layer III frame header; nullopt when the 4 bytes are not one
@@ -40,26 +40,26 @@ std::optional<FrameHeader> parse_frame_header(const unsigned char* p, size_t ava
 
 // An Xing/Info (LAME) or VBRI header found in the first frame.
 struct Mp3HeaderFrame {
-  std::string tag;                      // "Xing", "Info" or "VBRI"
-  std::optional<uint32_t> frames;       // audio frames, header frame excluded
-  std::optional<uint32_t> bytes;        // stream bytes, header frame included
+  std::string tag;                 // "Xing", "Info" or "VBRI"
+  std::optional<uint32_t> frames;  // audio frames, header frame excluded
+  std::optional<uint32_t> bytes;   // stream bytes, header frame included
   bool has_toc = false;
-  int encoder_delay = 0;                // from a LAME extension, else 0
+  int encoder_delay = 0;  // from a LAME extension, else 0
   int encoder_padding = 0;
 };
 
 struct Mp3Info {
-  size_t id3v2_bytes = 0;               // leading ID3v2 tag(s)
-  size_t audio_begin = 0;               // first frame (the header frame if any)
-  size_t audio_end = 0;                 // end of the last frame
-  size_t frames = 0;                    // audio frames (header frame excluded)
-  std::optional<Mp3HeaderFrame> header; // Xing/Info/VBRI frame, if the stream has one
+  size_t id3v2_bytes = 0;                // leading ID3v2 tag(s)
+  size_t audio_begin = 0;                // first frame (the header frame if any)
+  size_t audio_end = 0;                  // end of the last frame
+  size_t frames = 0;                     // audio frames (header frame excluded)
+  std::optional<Mp3HeaderFrame> header;  // Xing/Info/VBRI frame, if the stream has one
   int version = 1;
   int sample_rate = 0;
   int channels = 0;
   int samples_per_frame = 0;
   bool constant_bitrate = true;
-  int bitrate_kbps = 0;                 // of the first audio frame
+  int bitrate_kbps = 0;  // of the first audio frame
   // Frame-exact length: frames * samples_per_frame / sample_rate.
   double frames_seconds() const;
   // What a gapless player plays: LAME encoder delay and padding removed.

@@ -18,8 +18,8 @@ bool valid_mp3_kbps(int sample_rate, int kbps) {
 
 Mp3Encoder::Mp3Encoder(int sample_rate, int kbps, int quality) {
   if (!valid_mp3_kbps(sample_rate, kbps)) {
-    throw std::invalid_argument("MP3 bitrate " + std::to_string(kbps) + " kbit/s is not valid at " + std::to_string(sample_rate) +
-                                " Hz (TTS_MP3_KBPS: 8..160 at 22050 Hz)");
+    throw std::invalid_argument("MP3 bitrate " + std::to_string(kbps) + " kbit/s is not valid at " +
+                                std::to_string(sample_rate) + " Hz (TTS_MP3_KBPS: 8..160 at 22050 Hz)");
   }
   lame_ = lame_init();
   if (!lame_) throw std::runtime_error("lame_init failed");
@@ -35,7 +35,8 @@ Mp3Encoder::Mp3Encoder(int sample_rate, int kbps, int quality) {
   if (lame_init_params(G(lame_)) < 0) {
     lame_close(G(lame_));
     lame_ = nullptr;
-    throw std::runtime_error("lame_init_params refused " + std::to_string(sample_rate) + " Hz mono at " + std::to_string(kbps) + " kbit/s");
+    throw std::runtime_error("lame_init_params refused " + std::to_string(sample_rate) + " Hz mono at " +
+                             std::to_string(kbps) + " kbit/s");
   }
 }
 

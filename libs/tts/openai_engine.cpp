@@ -90,7 +90,8 @@ SpeechPlan OpenAiSpeechEngine::plan(const SpeechRequest& request) const {
   return {"openai:" + options_.model, voice, speed_text(options_.speed_for(request.level))};
 }
 
-std::string OpenAiSpeechEngine::fetch_part(const std::string& text, const std::string& voice, double speed, size_t index, size_t count) {
+std::string OpenAiSpeechEngine::fetch_part(const std::string& text, const std::string& voice, double speed,
+                                           size_t index, size_t count) {
   nlohmann::json body = {{"model", options_.model}, {"input", text}, {"voice", voice}, {"response_format", "mp3"}};
   if (std::fabs(speed - 1.0) > 1e-9) body["speed"] = speed;
   td::http::Request req;
@@ -115,7 +116,9 @@ std::string OpenAiSpeechEngine::fetch_part(const std::string& text, const std::s
     } else if (!r.retryable()) {
       bool auth = r.status == 401 || r.status == 403;
       throw td::PermanentError(auth ? "tts_auth" : "tts_rejected",
-                               std::string("speech API ") + (auth ? "refused our credentials" : "rejected the request") + " (" + part + "): " + r.describe());
+                               std::string("speech API ") +
+                                   (auth ? "refused our credentials" : "rejected the request") + " (" + part +
+                                   "): " + r.describe());
     } else {
       // describe() says what failed: "timed out after 60 s waiting for <url>", "HTTP 503 from <url>: ...".
       last_error = "speech API: " + r.describe();
@@ -126,7 +129,8 @@ std::string OpenAiSpeechEngine::fetch_part(const std::string& text, const std::s
     auto delay = options_.backoff.delay(attempt);
     if (wait) {
       if (*wait > options_.max_retry_after) {
-        throw td::TransientError(reason, last_error + " (" + part + "; Retry-After " + std::to_string(wait->count() / 1000) +
+        throw td::TransientError(reason, last_error + " (" + part + "; Retry-After " +
+                                             std::to_string(wait->count() / 1000) +
                                              " s is longer than we wait in-process)");
       }
       delay = *wait;
@@ -134,7 +138,8 @@ std::string OpenAiSpeechEngine::fetch_part(const std::string& text, const std::s
     spdlog::warn("tts openai {} attempt={} error=\"{}\" retry_in_ms={}", part, attempt, last_error, delay.count());
     options_.sleep(delay);
   }
-  throw td::TransientError(reason, last_error + " (" + part + ", gave up after " + std::to_string(options_.max_attempts) + " attempts)");
+  throw td::TransientError(
+      reason, last_error + " (" + part + ", gave up after " + std::to_string(options_.max_attempts) + " attempts)");
 }
 
 Mp3Audio OpenAiSpeechEngine::synthesize(const std::string& script, const SpeechRequest& request) {

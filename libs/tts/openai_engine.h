@@ -19,16 +19,16 @@ namespace td::tts {
 
 struct OpenAiSpeechOptions {
   std::string base_url = "https://api.openai.com/v1";  // TTS_BASE_URL
-  std::string api_key;                                  // TTS_API_KEY (no header when empty)
-  std::string model = "tts-1";                          // TTS_MODEL
-  std::string voice = "alloy";                          // TTS_VOICE
-  std::map<std::string, std::string> voices;            // TTS_VOICE_EN / _FR / _ES
+  std::string api_key;                                 // TTS_API_KEY (no header when empty)
+  std::string model = "tts-1";                         // TTS_MODEL
+  std::string voice = "alloy";                         // TTS_VOICE
+  std::map<std::string, std::string> voices;           // TTS_VOICE_EN / _FR / _ES
   // Playback speed per level; sent only when it is not 1.0, so servers
   // without `speed` support work with the defaults.
   double speed_plain = 1.0, speed_beginner = 0.85, speed_intermediate = 1.0, speed_advanced = 1.0;  // TTS_SPEED_*
-  size_t max_chars = 4000;                              // TTS_MAX_CHARS (bytes of UTF-8 per request)
-  size_t max_script_bytes = 512 * 1024;                 // TTS_MAX_SCRIPT_BYTES
-  int max_attempts = 4;                                 // TTS_MAX_ATTEMPTS, per part
+  size_t max_chars = 4000;               // TTS_MAX_CHARS (bytes of UTF-8 per request)
+  size_t max_script_bytes = 512 * 1024;  // TTS_MAX_SCRIPT_BYTES
+  int max_attempts = 4;                  // TTS_MAX_ATTEMPTS, per part
   td::Backoff backoff{std::chrono::milliseconds(1000), std::chrono::seconds(16), 0.25};
   // A Retry-After longer than this is not waited out in-process: the call
   // fails transiently and the job queue retries later.

@@ -54,7 +54,8 @@ long decode_utf8(std::string_view s, size_t i, size_t& len) {
     if ((d & 0xC0) != 0x80) return -1;
     cp = (cp << 6) | (d & 0x3F);
   }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+    return -1;
   len = n;
   return long(cp);
 }
@@ -69,7 +70,10 @@ bool is_letter_cp(long cp) {
 
 // What a code point becomes in the spoken text ("" = dropped as a space).
 void map_char(long cp, std::string& out) {
-  if (cp < 0) { out += ' '; return; }
+  if (cp < 0) {
+    out += ' ';
+    return;
+  }
   if (cp < 0x80) {
     char c = char(cp);
     if (std::isalnum(static_cast<unsigned char>(c)) || std::strchr(".,;:!?'\"()-/&%$+=@", c)) out += c;
@@ -77,11 +81,29 @@ void map_char(long cp, std::string& out) {
     return;
   }
   switch (cp) {
-    case 0xA1: case 0xBF: case 0xB0: case 0xA3: case 0x20AC: append_utf8(out, uint32_t(cp)); return;
-    case 0xAB: case 0xBB: case 0x201C: case 0x201D: case 0x201E: case 0x201F: out += '"'; return;
-    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: out += '\''; return;
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2212: out += '-'; return;
-    case 0x2014: case 0x2015: out += ", "; return;
+    case 0xA1:
+    case 0xBF:
+    case 0xB0:
+    case 0xA3:
+    case 0x20AC: append_utf8(out, uint32_t(cp)); return;
+    case 0xAB:
+    case 0xBB:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F: out += '"'; return;
+    case 0x2018:
+    case 0x2019:
+    case 0x201A:
+    case 0x201B:
+    case 0x2032: out += '\''; return;
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2212: out += '-'; return;
+    case 0x2014:
+    case 0x2015: out += ", "; return;
     case 0x2026: out += "..."; return;
     default: break;
   }
@@ -94,7 +116,8 @@ bool is_terminal(char c) { return c == '.' || c == '!' || c == '?' || c == ':' |
 
 // HTML tag names after which the text continues on a new line.
 bool is_block_tag(std::string_view name) {
-  static const char* blocks[] = {"br", "p", "div", "li", "ul", "ol", "tr", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "section", "article"};
+  static const char* blocks[] = {"br", "p",  "div", "li", "ul", "ol", "tr", "table",   "blockquote",
+                                 "h1", "h2", "h3",  "h4", "h5", "h6", "hr", "section", "article"};
   std::string lower;
   for (char c : name) lower += char(std::tolower(static_cast<unsigned char>(c)));
   for (auto* b : blocks)
@@ -104,13 +127,13 @@ bool is_block_tag(std::string_view name) {
 
 // Named entities worth decoding in English, French and Spanish text.
 const std::pair<std::string_view, long> kEntities[] = {
-    {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", ' '},
-    {"eacute", 0xE9}, {"Eacute", 0xC9}, {"egrave", 0xE8}, {"ecirc", 0xEA}, {"euml", 0xEB}, {"agrave", 0xE0},
-    {"acirc", 0xE2}, {"aacute", 0xE1}, {"ccedil", 0xE7}, {"icirc", 0xEE}, {"iuml", 0xEF}, {"iacute", 0xED},
-    {"ocirc", 0xF4}, {"oacute", 0xF3}, {"ugrave", 0xF9}, {"ucirc", 0xFB}, {"uacute", 0xFA}, {"uuml", 0xFC},
-    {"ntilde", 0xF1}, {"Ntilde", 0xD1}, {"oelig", 0x153}, {"iexcl", 0xA1}, {"iquest", 0xBF}, {"laquo", 0xAB},
-    {"raquo", 0xBB}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
-    {"hellip", 0x2026}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"euro", 0x20AC}, {"pound", 0xA3}, {"deg", 0xB0}};
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},    {"nbsp", ' '},
+    {"eacute", 0xE9},  {"Eacute", 0xC9},  {"egrave", 0xE8},  {"ecirc", 0xEA},   {"euml", 0xEB},    {"agrave", 0xE0},
+    {"acirc", 0xE2},   {"aacute", 0xE1},  {"ccedil", 0xE7},  {"icirc", 0xEE},   {"iuml", 0xEF},    {"iacute", 0xED},
+    {"ocirc", 0xF4},   {"oacute", 0xF3},  {"ugrave", 0xF9},  {"ucirc", 0xFB},   {"uacute", 0xFA},  {"uuml", 0xFC},
+    {"ntilde", 0xF1},  {"Ntilde", 0xD1},  {"oelig", 0x153},  {"iexcl", 0xA1},   {"iquest", 0xBF},  {"laquo", 0xAB},
+    {"raquo", 0xBB},   {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"hellip", 0x2026},
+    {"ndash", 0x2013}, {"mdash", 0x2014}, {"euro", 0x20AC},  {"pound", 0xA3},   {"deg", 0xB0}};
 
 // Removes HTML comments and tags and decodes entities; a tag is '<' then a
 // letter, '/' or '!' and a '>' within 1000 bytes, so "a < b" survives.
@@ -125,9 +148,11 @@ std::string strip_html(std::string_view s) {
       out += ' ';
       continue;
     }
-    if (c == '<' && i + 1 < s.size() && (std::isalpha(static_cast<unsigned char>(s[i + 1])) || s[i + 1] == '/' || s[i + 1] == '!')) {
+    if (c == '<' && i + 1 < s.size() &&
+        (std::isalpha(static_cast<unsigned char>(s[i + 1])) || s[i + 1] == '/' || s[i + 1] == '!')) {
       size_t e = s.find('>', i + 1);
-      if (e != std::string_view::npos && e - i < 1000 && s.substr(i + 1, e - i - 1).find('<') == std::string_view::npos) {
+      if (e != std::string_view::npos && e - i < 1000 &&
+          s.substr(i + 1, e - i - 1).find('<') == std::string_view::npos) {
         size_t n = i + 1 + (s[i + 1] == '/' ? 1 : 0);
         size_t m = n;
         while (m < e && std::isalnum(static_cast<unsigned char>(s[m]))) ++m;
@@ -153,7 +178,9 @@ std::string strip_html(std::string_view s) {
           } catch (const std::exception&) {
           }
         }
-        bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '#'; });
+        bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) || ch == '#';
+        });
         if (cp >= 0 || word) {  // an unknown named entity is dropped, not spelled out
           if (cp >= 0) append_utf8(out, uint32_t(cp));
           else out += ' ';
@@ -217,7 +244,11 @@ std::string strip_inline(std::string_view s) {
       i += n;
       continue;
     }
-    if (c == '_' ) { out += ' '; ++i; continue; }
+    if (c == '_') {
+      out += ' ';
+      ++i;
+      continue;
+    }
     if (c == '\\' && i + 1 < s.size() && std::ispunct(static_cast<unsigned char>(s[i + 1]))) {  // markdown escape
       out += s[i + 1];
       i += 2;
@@ -274,7 +305,8 @@ std::string tidy_punctuation(std::string_view s) {
       while (!out.empty() && is_gap(out.back())) out.pop_back();
       if (out.empty()) continue;
       char prev = out.back();
-      if (c == ',' && (prev == ',' || prev == '.' || prev == ';' || prev == ':' || prev == '!' || prev == '?')) continue;
+      if (c == ',' && (prev == ',' || prev == '.' || prev == ';' || prev == ':' || prev == '!' || prev == '?'))
+        continue;
       if (prev == ',' || prev == ';' || prev == ':') out.pop_back();
       if (c != '.' && !out.empty() && (out.back() == '!' || out.back() == '?') && c == out.back()) continue;
       out += c;
@@ -323,29 +355,48 @@ std::string clean_text(std::string_view text) {
     std::string_view line = trim(raw);
 
     if (starts_with(line, "```") || starts_with(line, "~~~")) {
-      if (!in_fence) { in_fence = true; fence = std::string(line.substr(0, 3)); }
-      else if (starts_with(line, fence)) in_fence = false;
+      if (!in_fence) {
+        in_fence = true;
+        fence = std::string(line.substr(0, 3));
+      } else if (starts_with(line, fence)) in_fence = false;
       flush_paragraph();
       continue;
     }
     if (in_fence) continue;  // code is not for reading aloud
-    if (line.empty()) { flush_paragraph(); continue; }
-    if (line.size() >= 3 && only_chars(line, "-*_= ")) { flush_paragraph(); continue; }          // rules, setext underlines
-    if (line.find('|') != std::string_view::npos && only_chars(line, "|-: ")) continue;          // table separators
-    if (line.front() == '[' && line.find("]:") != std::string_view::npos) continue;              // link definitions
+    if (line.empty()) {
+      flush_paragraph();
+      continue;
+    }
+    if (line.size() >= 3 && only_chars(line, "-*_= ")) {
+      flush_paragraph();
+      continue;
+    }                                                                                    // rules, setext underlines
+    if (line.find('|') != std::string_view::npos && only_chars(line, "|-: ")) continue;  // table separators
+    if (line.front() == '[' && line.find("]:") != std::string_view::npos) continue;      // link definitions
 
     bool block = false;
-    while (!line.empty() && line.front() == '>') line = trim(line.substr(1));                    // quotes
+    while (!line.empty() && line.front() == '>') line = trim(line.substr(1));  // quotes
     if (!line.empty() && line.front() == '#') {
       size_t n = line.find_first_not_of('#');
-      if (n != std::string_view::npos && n <= 6 && line[n] == ' ') { line = trim(line.substr(n)); block = true; }
+      if (n != std::string_view::npos && n <= 6 && line[n] == ' ') {
+        line = trim(line.substr(n));
+        block = true;
+      }
     }
-    if (line.size() >= 2 && std::strchr("-*+", line[0]) && line[1] == ' ') { line = trim(line.substr(2)); block = true; }
-    else if (starts_with(line, "\xE2\x80\xA2")) { line = trim(line.substr(3)); block = true; }    // "•"
+    if (line.size() >= 2 && std::strchr("-*+", line[0]) && line[1] == ' ') {
+      line = trim(line.substr(2));
+      block = true;
+    } else if (starts_with(line, "\xE2\x80\xA2")) {
+      line = trim(line.substr(3));
+      block = true;
+    }  // "•"
     else {
       size_t d = 0;
       while (d < line.size() && d < 4 && std::isdigit(static_cast<unsigned char>(line[d]))) ++d;
-      if (d > 0 && d + 1 < line.size() && (line[d] == '.' || line[d] == ')') && line[d + 1] == ' ') { line = trim(line.substr(d + 2)); block = true; }
+      if (d > 0 && d + 1 < line.size() && (line[d] == '.' || line[d] == ')') && line[d + 1] == ' ') {
+        line = trim(line.substr(d + 2));
+        block = true;
+      }
     }
     std::string text;
     if (line.size() > 1 && line.front() == '|') {  // table row: cells become a list
@@ -354,7 +405,10 @@ std::string clean_text(std::string_view text) {
         size_t bar = line.find('|', start);
         if (bar == std::string_view::npos) bar = line.size();
         std::string_view cell = trim(line.substr(start, bar - start));
-        if (!cell.empty()) { if (!text.empty()) text += ", "; text += cell; }
+        if (!cell.empty()) {
+          if (!text.empty()) text += ", ";
+          text += cell;
+        }
         start = bar + 1;
       }
       block = true;
@@ -381,13 +435,15 @@ std::string clean_text(std::string_view text) {
 // The cleaned text of a script that passes prepare_script's checks.
 std::string checked_clean_text(std::string_view script, size_t max_script_bytes) {
   if (script.size() > max_script_bytes) {
-    throw td::PermanentError("script_too_long", "script is " + std::to_string(script.size()) + " bytes, more than the " +
-                                                    std::to_string(max_script_bytes) + "-byte limit (TTS_MAX_SCRIPT_BYTES)");
+    throw td::PermanentError("script_too_long", "script is " + std::to_string(script.size()) +
+                                                    " bytes, more than the " + std::to_string(max_script_bytes) +
+                                                    "-byte limit (TTS_MAX_SCRIPT_BYTES)");
   }
   if (trim(script).empty()) throw td::PermanentError("empty_script", "the audio script is empty");
   std::string cleaned = clean_text(script);
   if (!has_speakable_text(cleaned)) {
-    throw td::PermanentError("empty_script", "the audio script has nothing to say once markup, links, emoji and symbols are removed");
+    throw td::PermanentError("empty_script",
+                             "the audio script has nothing to say once markup, links, emoji and symbols are removed");
   }
   return cleaned;
 }
@@ -453,7 +509,10 @@ std::vector<std::string_view> split_at(std::string_view s, int level) {
 void units_of(std::string_view s, size_t max, int level, std::vector<std::string_view>& out) {
   s = trim(s);
   if (s.empty()) return;
-  if (level > 0 && s.size() <= max) { out.push_back(s); return; }
+  if (level > 0 && s.size() <= max) {
+    out.push_back(s);
+    return;
+  }
   if (level == 3) {  // hard cut at a character boundary
     while (s.size() > max) {
       size_t cut = max;
@@ -466,7 +525,10 @@ void units_of(std::string_view s, size_t max, int level, std::vector<std::string
     return;
   }
   auto pieces = split_at(s, level);
-  if (pieces.size() <= 1 && level > 0) { units_of(s, max, level + 1, out); return; }
+  if (pieces.size() <= 1 && level > 0) {
+    units_of(s, max, level + 1, out);
+    return;
+  }
   for (auto piece : pieces) units_of(piece, max, level + 1, out);
 }
 
@@ -496,7 +558,8 @@ std::vector<std::string> prepare_script(std::string_view script, size_t max_chun
   return split_sentences(cleaned, max_chunk_bytes);
 }
 
-std::vector<std::vector<std::string>> prepare_paragraphs(std::string_view script, size_t max_chunk_bytes, size_t max_script_bytes) {
+std::vector<std::vector<std::string>> prepare_paragraphs(std::string_view script, size_t max_chunk_bytes,
+                                                         size_t max_script_bytes) {
   std::string cleaned = checked_clean_text(script, max_script_bytes);
   std::vector<std::vector<std::string>> paragraphs;
   std::string_view rest(cleaned);

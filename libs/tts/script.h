@@ -45,6 +45,7 @@ std::vector<std::string> prepare_script(std::string_view script, size_t max_chun
 // speaker can pause longer between paragraphs than between sentences.
 // Joined with spaces the chunks give prepare_script's text (less any
 // paragraph with nothing to say); the checks and errors are the same.
-std::vector<std::vector<std::string>> prepare_paragraphs(std::string_view script, size_t max_chunk_bytes, size_t max_script_bytes);
+std::vector<std::vector<std::string>> prepare_paragraphs(std::string_view script, size_t max_chunk_bytes,
+                                                         size_t max_script_bytes);
 
 }  // namespace td::tts

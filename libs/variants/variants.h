@@ -19,11 +19,11 @@ namespace td {
 enum class Level { none, beginner, intermediate, advanced };
 
 struct Variant {
-  std::string base;       // "comprehensive", ..., "audio-fr"
+  std::string base;           // "comprehensive", ..., "audio-fr"
   Level level = Level::none;  // set only for audio-fr / audio-es
 
-  bool is_audio() const;          // audio, audio-fr, audio-es
-  bool is_multilingual() const;   // audio-fr, audio-es
+  bool is_audio() const;         // audio, audio-fr, audio-es
+  bool is_multilingual() const;  // audio-fr, audio-es
   // "fr"/"es" for the multilingual ones; "" means "the summary language".
   std::string target_language() const;
   // The level that applies: multilingual variants without a suffix are intermediate.

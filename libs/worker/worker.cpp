@@ -12,10 +12,10 @@
 
 #include "common/errors.h"
 #include "db/connection.h"
+#include "db/notifier.h"
 #include "events/outbox.h"
 #include "metrics/metrics.h"
 #include "worker/maintenance.h"
-#include "db/notifier.h"
 
 namespace td::worker {
 
@@ -109,8 +109,8 @@ struct Worker::State {
   std::unique_ptr<db::Notifier> notifier;
 
   std::atomic<bool> stop_requested{false};
-  std::atomic<bool> stopping{false};       // slots stop claiming
-  std::atomic<bool> abandon{false};        // deadline passed: give up reconnecting
+  std::atomic<bool> stopping{false};  // slots stop claiming
+  std::atomic<bool> abandon{false};   // deadline passed: give up reconnecting
   std::atomic<int> slots_connected{0};
   std::atomic<int> slots_running{0};
 
@@ -172,11 +172,13 @@ struct Worker::State {
     switch (r.outcome) {
       case queue::FailOutcome::retry_scheduled: {
         count(&Counts::failed);
-        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*r.retry_at - std::chrono::system_clock::now());
-        spdlog::warn("job={} kind={} attempt={}/{} state=failed duration_ms={:.0f} retry_in_s={:.1f} reason={} "
-                     "error=\"{}\"",
-                     job.id, job.kind, job.attempt, job.max_attempts, seconds * 1000,
-                     opt.clock ? 0.0 : std::max<double>(0, wait.count() / 1000.0), failure.reason, error);
+        auto wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(*r.retry_at - std::chrono::system_clock::now());
+        spdlog::warn(
+            "job={} kind={} attempt={}/{} state=failed duration_ms={:.0f} retry_in_s={:.1f} reason={} "
+            "error=\"{}\"",
+            job.id, job.kind, job.attempt, job.max_attempts, seconds * 1000,
+            opt.clock ? 0.0 : std::max<double>(0, wait.count() / 1000.0), failure.reason, error);
         break;
       }
       case queue::FailOutcome::dead:
@@ -279,8 +281,8 @@ struct Worker::State {
           std::vector<int64_t> ids;
           for (const auto& f : finished) ids.push_back(f.id);
           pqxx::nontransaction tx(*conn);
-          auto r = queue.complete_and_claim(tx, ids, opt.kinds, opt.worker_id, stop_now ? 0 : opt.batch_size,
-                                            opt.lease);
+          auto r =
+              queue.complete_and_claim(tx, ids, opt.kinds, opt.worker_id, stop_now ? 0 : opt.batch_size, opt.lease);
           jobs = std::move(r.claimed);
           if (r.completed != static_cast<int>(ids.size()))
             spdlog::warn("worker={} {} finished job(s) had lost their lease before completion", opt.worker_id,
@@ -361,8 +363,8 @@ struct Worker::State {
         // UPDATE; a job taken away (rescued, cancelled) is reported by its
         // completion, which then finds it is no longer ours.
         if (n != static_cast<int>(ids.size()))
-          spdlog::debug("worker={} heartbeat: {} of {} job(s) no longer running here", opt.worker_id,
-                        ids.size() - n, ids.size());
+          spdlog::debug("worker={} heartbeat: {} of {} job(s) no longer running here", opt.worker_id, ids.size() - n,
+                        ids.size());
       } catch (const std::exception& e) {
         spdlog::warn("worker={} heartbeat failed: {}", opt.worker_id, stored_message(e.what()));
         conn.reset();
@@ -404,9 +406,10 @@ struct Worker::State {
       count(&Counts::released, n);
       spdlog::warn("worker={} shutdown deadline passed: handed back {} job(s) still running", opt.worker_id, n);
     } catch (const std::exception& e) {
-      spdlog::error("worker={} could not hand back {} job(s) at shutdown ({}); they will be rescued when their "
-                    "lease expires",
-                    opt.worker_id, ids.size(), stored_message(e.what()));
+      spdlog::error(
+          "worker={} could not hand back {} job(s) at shutdown ({}); they will be rescued when their "
+          "lease expires",
+          opt.worker_id, ids.size(), stored_message(e.what()));
     }
   }
 };
@@ -422,9 +425,7 @@ Worker::Worker(Options options, Handler handler) {
   state_->notifier = std::make_unique<db::Notifier>(state_->opt.database_url, channels);
 }
 
-Worker::~Worker() {
-  stop();
-}
+Worker::~Worker() { stop(); }
 
 const std::string& Worker::id() const { return state_->opt.worker_id; }
 

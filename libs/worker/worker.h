@@ -123,9 +123,9 @@ class RetryLater : public std::runtime_error {
 class JobContext {
  public:
   // `stage` and `queue_wait_s`: what complete_in counts (Options::stage).
-  JobContext(const queue::Job& job, const nlohmann::json& payload, pqxx::connection& conn,
-             const queue::Queue& queue, const std::string& worker_id, const std::atomic<bool>& stopping,
-             const std::string& stage = "", double queue_wait_s = 0);
+  JobContext(const queue::Job& job, const nlohmann::json& payload, pqxx::connection& conn, const queue::Queue& queue,
+             const std::string& worker_id, const std::atomic<bool>& stopping, const std::string& stage = "",
+             double queue_wait_s = 0);
 
   const queue::Job& job() const { return job_; }
   const nlohmann::json& payload() const { return payload_; }

@@ -80,7 +80,6 @@ std::string best_thumbnail(const json& snippet) {
   return "";
 }
 
-
 VideoMetadata map_item(const json& item, const std::string& id) {
   VideoMetadata m;
   m.id = id;
@@ -98,7 +97,8 @@ VideoMetadata map_item(const json& item, const std::string& id) {
   auto published = str(snippet, "publishedAt");  // "2009-10-25T06:57:33Z"
   if (published.size() >= 10 && published[4] == '-' && published[7] == '-') m.upload_date = published.substr(0, 10);
   if (auto it = snippet.find("tags"); it != snippet.end() && it->is_array()) {
-    for (auto& t : *it) if (t.is_string()) m.tags.push_back(t.get<std::string>());
+    for (auto& t : *it)
+      if (t.is_string()) m.tags.push_back(t.get<std::string>());
   }
   if (auto cat = str(snippet, "categoryId"); !cat.empty()) m.categories.push_back(youtube_category_name(cat));
   m.thumbnail = best_thumbnail(snippet);
@@ -139,7 +139,8 @@ std::optional<std::chrono::system_clock::time_point> DataApiSource::quota_blocke
 }
 
 VideoMetadata DataApiSource::fetch(const std::string& id) {
-  if (!is_valid_video_id(id)) throw td::PermanentError("bad_link", "not a YouTube video id: '" + id.substr(0, 40) + "'");
+  if (!is_valid_video_id(id))
+    throw td::PermanentError("bad_link", "not a YouTube video id: '" + id.substr(0, 40) + "'");
   if (auto until = quota_blocked_until()) {
     throw QuotaExceeded("YouTube Data API quota is spent until " + td::iso8601(*until), *until);
   }
@@ -158,7 +159,8 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
   json body = json::parse(utf8::sanitize_json_text(resp.body), nullptr, /*allow_exceptions=*/false);
   bool is_json = !body.is_discarded() && body.is_object();
   if (resp.status == 200) {
-    if (!is_json) throw td::TransientError("data_api_bad_response", what + ": the answer is not JSON: " + resp.describe());
+    if (!is_json)
+      throw td::TransientError("data_api_bad_response", what + ": the answer is not JSON: " + resp.describe());
     auto items = body.find("items");
     if (items == body.end() || !items->is_array()) {
       throw td::TransientError("data_api_bad_response", what + ": the answer has no items array");
@@ -166,7 +168,8 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
     for (auto& item : *items) {
       if (item.is_object() && str(item, "id") == id) return map_item(item, id);
     }
-    throw td::PermanentError("not_found", video_key(id) + " does not exist or is private (the Data API does not list it)");
+    throw td::PermanentError("not_found",
+                             video_key(id) + " does not exist or is private (the Data API does not list it)");
   }
   std::string reason = is_json ? error_reason(body) : "";
   if (resp.status == 403 && (reason == "quotaExceeded" || reason == "dailyLimitExceeded")) {
@@ -178,8 +181,9 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
       quota_reset_ = reset;
     }
     if (first) {
-      spdlog::warn("YouTube Data API quota exceeded; not calling it again until {} (midnight Pacific); yt-dlp continues",
-                   td::iso8601(reset));
+      spdlog::warn(
+          "YouTube Data API quota exceeded; not calling it again until {} (midnight Pacific); yt-dlp continues",
+          td::iso8601(reset));
     }
     throw QuotaExceeded(what + ": quota exceeded until " + td::iso8601(reset), reset);
   }
@@ -194,18 +198,38 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
 }
 
 std::string youtube_category_name(const std::string& id) {
-  static const std::map<std::string, std::string> names = {
-      {"1", "Film & Animation"}, {"2", "Autos & Vehicles"}, {"10", "Music"},
-      {"15", "Pets & Animals"},  {"17", "Sports"},          {"18", "Short Movies"},
-      {"19", "Travel & Events"}, {"20", "Gaming"},          {"21", "Videoblogging"},
-      {"22", "People & Blogs"},  {"23", "Comedy"},          {"24", "Entertainment"},
-      {"25", "News & Politics"}, {"26", "Howto & Style"},   {"27", "Education"},
-      {"28", "Science & Technology"}, {"29", "Nonprofits & Activism"}, {"30", "Movies"},
-      {"31", "Anime/Animation"}, {"32", "Action/Adventure"}, {"33", "Classics"},
-      {"34", "Comedy"},          {"35", "Documentary"},     {"36", "Drama"},
-      {"37", "Family"},          {"38", "Foreign"},         {"39", "Horror"},
-      {"40", "Sci-Fi/Fantasy"},  {"41", "Thriller"},        {"42", "Shorts"},
-      {"43", "Shows"},           {"44", "Trailers"}};
+  static const std::map<std::string, std::string> names = {{"1", "Film & Animation"},
+                                                           {"2", "Autos & Vehicles"},
+                                                           {"10", "Music"},
+                                                           {"15", "Pets & Animals"},
+                                                           {"17", "Sports"},
+                                                           {"18", "Short Movies"},
+                                                           {"19", "Travel & Events"},
+                                                           {"20", "Gaming"},
+                                                           {"21", "Videoblogging"},
+                                                           {"22", "People & Blogs"},
+                                                           {"23", "Comedy"},
+                                                           {"24", "Entertainment"},
+                                                           {"25", "News & Politics"},
+                                                           {"26", "Howto & Style"},
+                                                           {"27", "Education"},
+                                                           {"28", "Science & Technology"},
+                                                           {"29", "Nonprofits & Activism"},
+                                                           {"30", "Movies"},
+                                                           {"31", "Anime/Animation"},
+                                                           {"32", "Action/Adventure"},
+                                                           {"33", "Classics"},
+                                                           {"34", "Comedy"},
+                                                           {"35", "Documentary"},
+                                                           {"36", "Drama"},
+                                                           {"37", "Family"},
+                                                           {"38", "Foreign"},
+                                                           {"39", "Horror"},
+                                                           {"40", "Sci-Fi/Fantasy"},
+                                                           {"41", "Thriller"},
+                                                           {"42", "Shorts"},
+                                                           {"43", "Shows"},
+                                                           {"44", "Trailers"}};
   auto it = names.find(id);
   return it == names.end() ? id : it->second;
 }

@@ -35,8 +35,8 @@
 namespace td::youtube {
 
 struct DataApiConfig {
-  std::string base = "https://www.googleapis.com/youtube/v3";  // YOUTUBE_API_BASE
-  std::string key;                                             // YOUTUBE_API_KEY
+  std::string base = "https://www.googleapis.com/youtube/v3";   // YOUTUBE_API_BASE
+  std::string key;                                              // YOUTUBE_API_KEY
   std::chrono::milliseconds timeout{std::chrono::seconds(15)};  // YOUTUBE_API_TIMEOUT
   // nullopt when YOUTUBE_API_KEY is unset: the Data API is then not used.
   static std::optional<DataApiConfig> from_env();

@@ -29,8 +29,7 @@ namespace td::youtube {
 
 class Throttled : public td::TransientError {
  public:
-  explicit Throttled(const std::string& message,
-                     std::optional<std::chrono::milliseconds> retry_after = std::nullopt)
+  explicit Throttled(const std::string& message, std::optional<std::chrono::milliseconds> retry_after = std::nullopt)
       : td::TransientError("throttled", message), retry_after_(retry_after) {}
   const std::optional<std::chrono::milliseconds>& retry_after() const { return retry_after_; }
 

@@ -34,12 +34,22 @@ std::optional<int64_t> parse_iso_duration(std::string_view s) {
     char unit = s[i++];
     int64_t scale;
     size_t pos;
-    if (!in_time && unit == 'W') { scale = 7 * 86400; pos = 0; }
-    else if (!in_time && unit == 'D') { scale = 86400; pos = 1; }
-    else if (in_time && unit == 'H') { scale = 3600; pos = 2; }
-    else if (in_time && unit == 'M') { scale = 60; pos = 3; }
-    else if (in_time && unit == 'S') { scale = 1; pos = 4; }
-    else return std::nullopt;
+    if (!in_time && unit == 'W') {
+      scale = 7 * 86400;
+      pos = 0;
+    } else if (!in_time && unit == 'D') {
+      scale = 86400;
+      pos = 1;
+    } else if (in_time && unit == 'H') {
+      scale = 3600;
+      pos = 2;
+    } else if (in_time && unit == 'M') {
+      scale = 60;
+      pos = 3;
+    } else if (in_time && unit == 'S') {
+      scale = 1;
+      pos = 4;
+    } else return std::nullopt;
     if (pos < next_unit) return std::nullopt;
     next_unit = pos + 1;
     total += value * scale;

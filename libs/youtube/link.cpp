@@ -71,9 +71,8 @@ std::string checked_id(std::string_view link, std::string_view id) {
 }  // namespace
 
 bool is_valid_video_id(std::string_view id) {
-  return id.size() == kIdLength && std::all_of(id.begin(), id.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '_' || c == '-';
-         });
+  return id.size() == kIdLength &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
 }
 
 std::string parse_video_id(std::string_view raw) {
@@ -109,9 +108,8 @@ std::string parse_video_id(std::string_view raw) {
     return checked_id(raw, parts[0]);
   }
 
-  static const char* const kHosts[] = {"youtube.com",         "www.youtube.com",   "m.youtube.com",
-                                       "music.youtube.com",   "youtube-nocookie.com",
-                                       "www.youtube-nocookie.com"};
+  static const char* const kHosts[] = {"youtube.com",       "www.youtube.com",      "m.youtube.com",
+                                       "music.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"};
   if (std::find(std::begin(kHosts), std::end(kHosts), host) == std::end(kHosts)) {
     reject(raw, host.empty() ? "no host" : quote_input(host) + " is not a YouTube host");
   }
@@ -144,7 +142,8 @@ bool is_video_key(std::string_view key) {
 
 std::string id_of_key(std::string_view key) {
   if (!is_video_key(key))
-    throw td::PermanentError("bad_link", "not a video key: '" + std::string(key.substr(0, 40)) + "' (expected yt:<id>)");
+    throw td::PermanentError("bad_link",
+                             "not a video key: '" + std::string(key.substr(0, 40)) + "' (expected yt:<id>)");
   return std::string(key.substr(kKeyPrefix.size()));
 }
 

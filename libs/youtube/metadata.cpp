@@ -1,5 +1,5 @@
-#include "youtube/link.h"
 #include "youtube/metadata.h"
+#include "youtube/link.h"
 
 #include <spdlog/spdlog.h>
 
@@ -55,10 +55,8 @@ nlohmann::json to_json(const VideoMetadata& m) {
   if (m.captions) {
     nlohmann::json caps = nlohmann::json::array();
     for (auto& t : *m.captions) {
-      caps.push_back({{"language", t.language},
-                      {"automatic", t.automatic},
-                      {"translated", t.translated},
-                      {"formats", t.formats}});
+      caps.push_back(
+          {{"language", t.language}, {"automatic", t.automatic}, {"translated", t.translated}, {"formats", t.formats}});
     }
     j["captions"] = caps;
   } else {
@@ -118,10 +116,12 @@ bool metadata_missing(const VideoMetadata& m) { return m.source == "none"; }
 
 void require_finished(const VideoMetadata& m) {
   if (m.live_status == "is_live") {
-    throw td::PermanentError("live_not_finished", video_key(m.id) + " is live right now; submit it again after the stream ends");
+    throw td::PermanentError("live_not_finished",
+                             video_key(m.id) + " is live right now; submit it again after the stream ends");
   }
   if (m.live_status == "is_upcoming") {
-    throw td::PermanentError("live_not_finished", video_key(m.id) + " is a scheduled stream or premiere that has not started");
+    throw td::PermanentError("live_not_finished",
+                             video_key(m.id) + " is a scheduled stream or premiere that has not started");
   }
 }
 

@@ -52,13 +52,13 @@ struct VideoMetadata {
   std::vector<std::string> tags;
   std::vector<std::string> categories;
   std::string thumbnail;
-  std::string language;     // BCP-47-ish ("en", "pt-BR"); empty when unknown
+  std::string language;  // BCP-47-ish ("en", "pt-BR"); empty when unknown
   std::vector<Chapter> chapters;
   std::string live_status;  // not_live | was_live | is_live | is_upcoming | post_live | "" (unknown)
   // nullopt: this source cannot list captions (Data API); the transcript
   // source then lists them itself.
   std::optional<std::vector<CaptionTrack>> captions;
-  std::string source;       // "yt-dlp" | "data-api" | "none" (see minimal_metadata)
+  std::string source;  // "yt-dlp" | "data-api" | "none" (see minimal_metadata)
 
   std::string key() const { return video_key(id); }
   bool operator==(const VideoMetadata&) const = default;

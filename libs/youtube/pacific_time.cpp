@@ -8,8 +8,8 @@ using namespace std::chrono;
 
 hours pacific_offset(sys_seconds t) {
   year y = year_month_day{floor<days>(t)}.year();
-  sys_seconds dst_start = sys_days{y / March / Sunday[2]} + hours(10);    // 02:00 PST
-  sys_seconds dst_end = sys_days{y / November / Sunday[1]} + hours(9);    // 02:00 PDT
+  sys_seconds dst_start = sys_days{y / March / Sunday[2]} + hours(10);  // 02:00 PST
+  sys_seconds dst_end = sys_days{y / November / Sunday[1]} + hours(9);  // 02:00 PDT
   return t >= dst_start && t < dst_end ? hours(-7) : hours(-8);
 }
 

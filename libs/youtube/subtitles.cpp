@@ -61,7 +61,8 @@ std::optional<int64_t> parse_timestamp(std::string_view s) {
   ++i;
   size_t frac_start = i;
   int64_t ms = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && i - frac_start < 3) ms = ms * 10 + (s[i++] - '0');
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && i - frac_start < 3)
+    ms = ms * 10 + (s[i++] - '0');
   if (i - frac_start != 3) return std::nullopt;  // a cut-off "00:00:01.2" is not a time
   int64_t h = count == 3 ? fields[0] : 0, m = fields[count - 2], sec = fields[count - 1];
   if (m > 59 || sec > 59) return std::nullopt;
@@ -184,7 +185,8 @@ std::vector<Cue> read_cues(std::string_view text) {
       continue;
     }
     if (skipping) continue;
-    if (block_start && !in_cue && (line.starts_with("NOTE") || line.starts_with("STYLE") || line.starts_with("REGION"))) {
+    if (block_start && !in_cue &&
+        (line.starts_with("NOTE") || line.starts_with("STYLE") || line.starts_with("REGION"))) {
       skipping = true;
       continue;
     }
@@ -228,8 +230,8 @@ std::vector<Segment> merge_rolling(const std::vector<Cue>& cues) {
     for (auto& line : cue.lines) {
       if (line.text == previous_last) continue;
       // A line that grows the previous one ("so the" -> "so the idea") replaces it.
-      if (!previous_last.empty() && !out.empty() && line.text.starts_with(previous_last + " ") &&
-          fresh.text.empty() && out.back().text.ends_with(previous_last)) {
+      if (!previous_last.empty() && !out.empty() && line.text.starts_with(previous_last + " ") && fresh.text.empty() &&
+          out.back().text.ends_with(previous_last)) {
         auto& back = out.back();
         size_t old_words = 1 + static_cast<size_t>(std::count(previous_last.begin(), previous_last.end(), ' '));
         back.text.replace(back.text.size() - previous_last.size(), previous_last.size(), line.text);

@@ -19,7 +19,10 @@ nlohmann::json segments_to_json(const Transcript& t) {
 }
 
 nlohmann::json to_json(const Transcript& t) {
-  return {{"segments", segments_to_json(t)}, {"text", t.text}, {"language", t.language}, {"source", t.source},
+  return {{"segments", segments_to_json(t)},
+          {"text", t.text},
+          {"language", t.language},
+          {"source", t.source},
           {"timed", t.timed}};
 }
 

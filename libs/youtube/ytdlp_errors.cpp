@@ -29,7 +29,8 @@ std::string fold(const std::string& s) {
 }
 
 bool has_any(const std::string& hay, std::initializer_list<std::string_view> needles) {
-  return std::any_of(needles.begin(), needles.end(), [&](std::string_view n) { return hay.find(n) != std::string::npos; });
+  return std::any_of(needles.begin(), needles.end(),
+                     [&](std::string_view n) { return hay.find(n) != std::string::npos; });
 }
 
 // The first "ERROR:" line, else the last non-empty line, cut to 300 bytes.
@@ -63,8 +64,9 @@ void throw_ytdlp_failure(const td::process::Result& r, const std::string& id, co
   std::string what = "yt-dlp " + step + " for yt:" + id;
   if (r.timed_out) throw td::TransientError("ytdlp_timeout", what + " timed out and was killed");
   std::string line = headline(r.err);
-  std::string detail = what + " failed (" + (r.signal ? "signal " + std::to_string(r.signal) : "exit " + std::to_string(r.exit_code)) +
-                       ")" + (line.empty() ? "" : ": " + line);
+  std::string detail = what + " failed (" +
+                       (r.signal ? "signal " + std::to_string(r.signal) : "exit " + std::to_string(r.exit_code)) + ")" +
+                       (line.empty() ? "" : ": " + line);
   if (r.signal) throw td::TransientError("ytdlp_failed", detail);
   std::string e = fold(r.err);
   if (stderr_shows_throttle(r.err)) throw Throttled(detail);

@@ -24,7 +24,8 @@
 namespace td::youtube {
 
 // Always throws. `step` names the call ("metadata", "captions en") for the message.
-[[noreturn]] void throw_ytdlp_failure(const td::process::Result& r, const std::string& video_id, const std::string& step);
+[[noreturn]] void throw_ytdlp_failure(const td::process::Result& r, const std::string& video_id,
+                                      const std::string& step);
 
 // True when stderr text (even of a run that exited 0) shows throttling.
 bool stderr_shows_throttle(const std::string& err);

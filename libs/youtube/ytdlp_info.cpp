@@ -1,5 +1,5 @@
-#include "youtube/link.h"
 #include "youtube/ytdlp_info.h"
+#include "youtube/link.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,7 +41,8 @@ std::vector<std::string> strings(const json& j, const char* key) {
   std::vector<std::string> out;
   auto it = j.find(key);
   if (it == j.end() || !it->is_array()) return out;
-  for (auto& v : *it) if (v.is_string()) out.push_back(v.get<std::string>());
+  for (auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
 }
 
@@ -85,7 +86,10 @@ void add_tracks(const json& info, const char* key, bool automatic, std::vector<C
 std::string live_status(const json& info) {
   auto s = str(info, "live_status");
   if (!s.empty()) return s;
-  auto flag = [&](const char* k) { auto it = info.find(k); return it != info.end() && it->is_boolean() && it->get<bool>(); };
+  auto flag = [&](const char* k) {
+    auto it = info.find(k);
+    return it != info.end() && it->is_boolean() && it->get<bool>();
+  };
   if (flag("is_live")) return "is_live";
   if (flag("was_live")) return "was_live";
   return "";
@@ -107,7 +111,8 @@ VideoMetadata parse_ytdlp_info(std::string_view json_text, const std::string& re
   m.id = requested_id;
   auto reported = str(info, "id");
   if (!reported.empty() && reported != requested_id) {
-    spdlog::warn("video=yt:{} yt-dlp reported id {}; keeping the requested one", requested_id, utf8::sanitize(reported));
+    spdlog::warn("video=yt:{} yt-dlp reported id {}; keeping the requested one", requested_id,
+                 utf8::sanitize(reported));
   }
   m.title = str(info, "title");
   if (m.title.empty()) m.title = str(info, "fulltitle");
@@ -140,7 +145,8 @@ VideoMetadata parse_ytdlp_info(std::string_view json_text, const std::string& re
   add_tracks(info, "automatic_captions", true, tracks);
   // Keep the listing small: the ~150 auto-translation targets are only worth
   // remembering when no untranslated auto track exists.
-  bool has_untranslated = std::any_of(tracks.begin(), tracks.end(), [](auto& t) { return t.automatic && !t.translated; });
+  bool has_untranslated =
+      std::any_of(tracks.begin(), tracks.end(), [](auto& t) { return t.automatic && !t.translated; });
   if (has_untranslated) std::erase_if(tracks, [](auto& t) { return t.translated; });
   m.captions = std::move(tracks);
   m.source = "yt-dlp";

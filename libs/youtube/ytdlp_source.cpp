@@ -34,15 +34,16 @@ std::vector<std::string> split_words(const std::string& s) {
 }
 
 void require_id(const std::string& id) {
-  if (!is_valid_video_id(id)) throw td::PermanentError("bad_link", "not a YouTube video id: '" + id.substr(0, 40) + "'");
+  if (!is_valid_video_id(id))
+    throw td::PermanentError("bad_link", "not a YouTube video id: '" + id.substr(0, 40) + "'");
 }
 
 // Runs yt-dlp; a yt-dlp that cannot be started is a deployment problem, not
 // the video's: transient, with the path in the message.
 td::process::Result run_ytdlp(const YtDlpConfig& c, std::vector<std::string> args, const std::string& id,
                               size_t max_stdout) {
-  std::vector<std::string> argv{c.path, "--ignore-config", "--skip-download", "--no-playlist",
-                                "--ignore-no-formats-error", "--no-progress"};
+  std::vector<std::string> argv{c.path,          "--ignore-config",           "--skip-download",
+                                "--no-playlist", "--ignore-no-formats-error", "--no-progress"};
   argv.insert(argv.end(), args.begin(), args.end());
   argv.insert(argv.end(), c.extra_args.begin(), c.extra_args.end());
   argv.push_back("--");
@@ -64,7 +65,8 @@ struct TempDir {
   TempDir() {
     std::string tmpl = (fs::temp_directory_path() / "td-captions-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) {
-      throw td::TransientError("tmpdir", "cannot create a temporary directory under " + fs::temp_directory_path().string());
+      throw td::TransientError("tmpdir",
+                               "cannot create a temporary directory under " + fs::temp_directory_path().string());
     }
     path = tmpl;
   }
@@ -164,12 +166,14 @@ std::optional<Transcript> YtDlpTranscriptSource::try_track(const std::string& id
     if (chosen) break;
   }
   if (!chosen) {
-    if (stderr_shows_throttle(r.err)) throw Throttled("yt-dlp " + step + " for yt:" + id + ": throttled, no file written");
+    if (stderr_shows_throttle(r.err))
+      throw Throttled("yt-dlp " + step + " for yt:" + id + ": throttled, no file written");
     spdlog::warn("video=yt:{} yt-dlp wrote no caption file for {}", id, step);
     return std::nullopt;
   }
   if (fs::file_size(*chosen) > config_.max_caption_bytes) {
-    spdlog::warn("video=yt:{} caption file for {} is larger than {} bytes; skipped", id, step, config_.max_caption_bytes);
+    spdlog::warn("video=yt:{} caption file for {} is larger than {} bytes; skipped", id, step,
+                 config_.max_caption_bytes);
     return std::nullopt;
   }
   std::string body = read_file(*chosen);

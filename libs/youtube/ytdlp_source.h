@@ -32,13 +32,13 @@
 namespace td::youtube {
 
 struct YtDlpConfig {
-  std::string path = "yt-dlp";                                  // YTDLP_PATH
-  std::vector<std::string> extra_args;                          // YTDLP_EXTRA_ARGS, split on whitespace (e.g. --cookies FILE)
+  std::string path = "yt-dlp";          // YTDLP_PATH
+  std::vector<std::string> extra_args;  // YTDLP_EXTRA_ARGS, split on whitespace (e.g. --cookies FILE)
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // YTDLP_TIMEOUT ("90s", "2m")
   size_t max_json_bytes = 32 * 1024 * 1024;  // larger output is refused (metadata_too_large), not parsed
   size_t max_caption_bytes = 32 * 1024 * 1024;
-  size_t max_tracks_tried = 3;              // caption tracks tried before giving up with no_transcript
-  std::vector<std::string> extra_env;       // "NAME=value" for the child (tests drive the fake yt-dlp with it)
+  size_t max_tracks_tried = 3;         // caption tracks tried before giving up with no_transcript
+  std::vector<std::string> extra_env;  // "NAME=value" for the child (tests drive the fake yt-dlp with it)
 
   static YtDlpConfig from_env();
 };

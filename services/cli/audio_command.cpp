@@ -5,10 +5,10 @@
 #include <cxxopts.hpp>
 
 #include "commands.h"
-#include "files.h"
 #include "common/env.h"
 #include "common/hash.h"
 #include "db/connection.h"
+#include "files.h"
 #include "store/audio.h"
 #include "store/statements.h"
 #include "store/videos.h"
@@ -20,15 +20,15 @@ namespace td::cli {
 namespace {
 
 int audio_command(const Args& args) {
-  cxxopts::Options o("tubedigest audio", "Write the current MP3 of an audio variant to a file.\n"
-                                         "  tubedigest audio yt:<id> <variant> -o FILE.mp3   (-o - for standard output)\n"
-                                         "Files stored in a directory are read from $AUDIO_DIR.");
+  cxxopts::Options o("tubedigest audio",
+                     "Write the current MP3 of an audio variant to a file.\n"
+                     "  tubedigest audio yt:<id> <variant> -o FILE.mp3   (-o - for standard output)\n"
+                     "Files stored in a directory are read from $AUDIO_DIR.");
   o.add_options()("o,output", "file to write ('-': standard output; devices and FIFOs are written in place)",
-                  cxxopts::value<std::string>())(
-      "database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
-      "video", "video id, yt:<id>", cxxopts::value<std::string>())("variant", "audio variant",
-                                                                    cxxopts::value<std::string>())(
-      "h,help", "show this help");
+                  cxxopts::value<std::string>())("database-url", "PostgreSQL URL (default: $DATABASE_URL)",
+                                                 cxxopts::value<std::string>()->default_value(""))(
+      "video", "video id, yt:<id>", cxxopts::value<std::string>())(
+      "variant", "audio variant", cxxopts::value<std::string>())("h,help", "show this help");
   o.parse_positional({"video", "variant"});
   o.positional_help("yt:<id> <variant>");
   auto r = parse_args(o, "audio", args);
@@ -71,8 +71,9 @@ int audio_command(const Args& args) {
     throw std::runtime_error("audio " + rec->url_path() + " does not match its stored sha256 (file changed on disk?)");
   write_output(out, bytes);
   // With -o - the MP3 is on standard output: the summary goes to stderr.
-  std::fprintf(out == "-" ? stderr : stdout, "wrote %s: %zu bytes, %.1f s, %s audio of summary revision %d (engine %s)\n", out.c_str(), bytes.size(),
-              rec->duration_s, rec->variant.c_str(), rec->summary_revision, rec->engine.c_str());
+  std::fprintf(out == "-" ? stderr : stdout,
+               "wrote %s: %zu bytes, %.1f s, %s audio of summary revision %d (engine %s)\n", out.c_str(), bytes.size(),
+               rec->duration_s, rec->variant.c_str(), rec->summary_revision, rec->engine.c_str());
   return 0;
 }
 

@@ -19,10 +19,12 @@ namespace td::cli {
 namespace {
 
 int delete_command(const Args& args) {
-  cxxopts::Options o("tubedigest delete",
-                     "Remove a video, its transcript, summaries and audio, as DELETE /api/reports/yt:<id> does:\n"
-                     "its waiting jobs are cancelled, and its MP3s in $AUDIO_DIR removed unless another video shares them.");
-  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
+  cxxopts::Options o(
+      "tubedigest delete",
+      "Remove a video, its transcript, summaries and audio, as DELETE /api/reports/yt:<id> does:\n"
+      "its waiting jobs are cancelled, and its MP3s in $AUDIO_DIR removed unless another video shares them.");
+  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)",
+                  cxxopts::value<std::string>()->default_value(""))(
       "json", "print the answer of DELETE /api/reports/yt:<id>")("h,help", "show this help");
   add_video_argument(o);
   auto r = parse_args(o, "delete", args);
@@ -45,16 +47,17 @@ int delete_command(const Args& args) {
     tx.commit();
   }
   // The rows are gone; a file that cannot be removed is only left behind.
-  const int removed = store::remove_audio_files(*audio, deleted.orphaned_files,
-                                                [](const std::string& file, const std::exception& e) {
-                                                  std::cerr << "tubedigest delete: could not remove audio file " << file
-                                                            << ": " << e.what() << "\n";
-                                                });
+  const int removed =
+      store::remove_audio_files(*audio, deleted.orphaned_files, [](const std::string& file, const std::exception& e) {
+        std::cerr << "tubedigest delete: could not remove audio file " << file << ": " << e.what() << "\n";
+      });
   if (audio->name() == "postgres" && !deleted.orphaned_files.empty())
     std::cerr << "tubedigest delete: " << deleted.orphaned_files.size()
               << " audio file(s) stay in the deployment's AUDIO_DIR: AUDIO_DIR is not set here\n";
   if (r.count("json")) {
-    nlohmann::json j{{"deleted", true}, {"video_id", video_id}, {"jobs_cancelled", deleted.jobs_cancelled},
+    nlohmann::json j{{"deleted", true},
+                     {"video_id", video_id},
+                     {"jobs_cancelled", deleted.jobs_cancelled},
                      {"files_removed", removed}};
     std::cout << j.dump(2) << "\n";
     return 0;

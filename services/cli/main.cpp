@@ -14,7 +14,8 @@ namespace {
 
 void usage() {
   std::cerr << "usage: tubedigest <command> [options]   (tubedigest <command> --help for its options)\n\ncommands:\n";
-  for (const auto& [name, cmd] : td::cli::registry()) std::fprintf(stderr, "  %-10s %s\n", name.c_str(), cmd.summary.c_str());
+  for (const auto& [name, cmd] : td::cli::registry())
+    std::fprintf(stderr, "  %-10s %s\n", name.c_str(), cmd.summary.c_str());
   std::cerr << "\nEvery command takes --database-url (default: $DATABASE_URL).\n";
 }
 

@@ -11,7 +11,9 @@ namespace td::cli {
 
 namespace {
 
-[[noreturn]] void fail(int err, const std::string& what) { throw std::system_error(err, std::generic_category(), what); }
+[[noreturn]] void fail(int err, const std::string& what) {
+  throw std::system_error(err, std::generic_category(), what);
+}
 
 // Writes all of `bytes` to fd; returns 0 or the errno of the failed write.
 int write_all(int fd, const std::string& bytes) {

@@ -26,8 +26,8 @@ struct Parsed {
 
 cxxopts::Options base_options(const std::string& name, const std::string& what) {
   cxxopts::Options o("tubedigest " + name, what);
-  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
-      "h,help", "show this help");
+  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)",
+                  cxxopts::value<std::string>()->default_value(""))("h,help", "show this help");
   return o;
 }
 
@@ -71,7 +71,8 @@ int jobs_command(const Args& args) {
   o.add_options()("dead", "how many dead jobs to list", cxxopts::value<int>()->default_value("10"));
   auto r = parse_args(o, "jobs", args);
   if (r.count("help")) return std::cout << o.help(), 0;
-  if (r["dead"].as<int>() < 0) throw std::invalid_argument("--dead must not be negative, got " + std::to_string(r["dead"].as<int>()));
+  if (r["dead"].as<int>() < 0)
+    throw std::invalid_argument("--dead must not be negative, got " + std::to_string(r["dead"].as<int>()));
   auto conn = open(r);
   queue::Queue q;
   pqxx::read_transaction tx(*conn);
@@ -79,8 +80,8 @@ int jobs_command(const Args& args) {
   std::printf("%-12s %8s %9s %8s %8s %12s\n", "KIND", "QUEUED", "RETRYING", "RUNNING", "DEAD", "OLDEST WAIT");
   for (const auto& s : stats)
     std::printf("%-12s %8lld %9lld %8lld %8lld %12s\n", s.kind.c_str(), static_cast<long long>(s.queued),
-                static_cast<long long>(s.retrying), static_cast<long long>(s.running),
-                static_cast<long long>(s.dead), s.queued ? age(s.oldest_queued_age_s).c_str() : "-");
+                static_cast<long long>(s.retrying), static_cast<long long>(s.running), static_cast<long long>(s.dead),
+                s.queued ? age(s.oldest_queued_age_s).c_str() : "-");
   if (stats.empty()) std::printf("(no pending or dead jobs)\n");
   auto ytdlp = store::tool_versions(tx, "yt-dlp");
   std::printf("\n");
@@ -91,8 +92,8 @@ int jobs_command(const Args& args) {
                 static_cast<long long>(v.processes), age(std::max(0.0, ago)).c_str());
   }
   for (const auto& p : store::active_pauses(tx))
-    std::printf("\nPAUSED: %s until %s (%d throttle(s) in a row): %s\n", p.name.c_str(), store::iso8601(p.until).c_str(),
-                p.hits, p.reason.c_str());
+    std::printf("\nPAUSED: %s until %s (%d throttle(s) in a row): %s\n", p.name.c_str(),
+                store::iso8601(p.until).c_str(), p.hits, p.reason.c_str());
   auto dead = q.dead_jobs(tx, r["dead"].as<int>());
   if (!dead.empty()) {
     std::printf("\nDEAD JOBS (newest first)\n");
@@ -141,7 +142,8 @@ int change_command(const std::string& name, const Args& args) {
 void register_queue_commands() {
   registry()["migrate"] = {"apply missing database migrations", migrate_command};
   registry()["jobs"] = {"job counts per kind and status, dead jobs with their last error", jobs_command};
-  registry()["retry"] = {"queue a dead/failed/cancelled job again", [](const Args& a) { return change_command("retry", a); }};
+  registry()["retry"] = {"queue a dead/failed/cancelled job again",
+                         [](const Args& a) { return change_command("retry", a); }};
   registry()["cancel"] = {"cancel a pending job", [](const Args& a) { return change_command("cancel", a); }};
 }
 

@@ -33,9 +33,12 @@ int reprocess_command(const Args& args) {
   cxxopts::Options o("tubedigest reprocess",
                      "Write a video's summaries again (and their audio with --regenerate-audio), as POST "
                      "/api/reprocess does.\nThe same request while one is pending is not scheduled twice.");
-  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
-      "variants", "comma-separated variants (default: those the video has summaries of, else those it was submitted with)",
-      cxxopts::value<std::string>())("regenerate-audio", "synthesize the audio variants again, even when the script is unchanged")(
+  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)",
+                  cxxopts::value<std::string>()->default_value(""))(
+      "variants",
+      "comma-separated variants (default: those the video has summaries of, else those it was submitted with)",
+      cxxopts::value<std::string>())("regenerate-audio",
+                                     "synthesize the audio variants again, even when the script is unchanged")(
       "json", "print the answer of POST /api/reprocess")("h,help", "show this help");
   add_video_argument(o);
   auto r = parse_args(o, "reprocess", args);

@@ -43,7 +43,8 @@ std::string read_transcript_file(const std::string& path, size_t max_bytes) {
   if (::fstat(f.fd, &st) != 0) refuse(path, std::strerror(errno));
   if (!S_ISREG(st.st_mode)) refuse(path, std::string("is ") + kind_of(st.st_mode) + ", not a regular file");
   const std::string limit = " (the limit is " + std::to_string(max_bytes) + " bytes, as for the API)";
-  if (static_cast<uint64_t>(st.st_size) > max_bytes) refuse(path, "is " + std::to_string(st.st_size) + " bytes" + limit);
+  if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    refuse(path, "is " + std::to_string(st.st_size) + " bytes" + limit);
   // Read at most one byte past the limit, whatever the size said: the file
   // may grow while it is read.
   std::string text(max_bytes + 1, '\0');

@@ -7,16 +7,16 @@
 #include <cxxopts.hpp>
 
 #include "commands.h"
-#include "files.h"
 #include "common/env.h"
 #include "db/connection.h"
+#include "db/notifier.h"
 #include "events/outbox.h"
+#include "files.h"
 #include "queue/queue.h"
 #include "store/pipeline.h"
 #include "store/report.h"
 #include "store/statements.h"
 #include "variants/variants.h"
-#include "db/notifier.h"
 #include "youtube/link.h"
 
 namespace td::cli {
@@ -44,7 +44,8 @@ bool print_progress(const nlohmann::json& report, int64_t since_job, std::map<in
     if (seen[id] != name) {
       seen[id] = name;
       std::string extra;
-      if (status == queue::JobStatus::dead || status == queue::JobStatus::failed) extra = "  " + j.value("last_error", "");
+      if (status == queue::JobStatus::dead || status == queue::JobStatus::failed)
+        extra = "  " + j.value("last_error", "");
       std::printf("  %-28s %-9s (job %lld, attempt %d/%d)%s\n", job_label(j).c_str(), name.c_str(),
                   static_cast<long long>(id), j["attempts"].get<int>(), j["max_attempts"].get<int>(), extra.c_str());
       std::fflush(stdout);
@@ -84,14 +85,15 @@ int wait_for_video(pqxx::connection& conn, db::Notifier& notifier, const std::st
 
 int submit_command(const Args& args) {
   cxxopts::Options o("tubedigest submit", "Queue YouTube videos for transcripts, summaries and audio.");
-  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
+  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)",
+                  cxxopts::value<std::string>()->default_value(""))(
       "variants", "comma-separated variants (default: $DEFAULT_VARIANTS or " + std::string(kDefaultVariants) + ")",
       cxxopts::value<std::string>()->default_value(""))(
       "transcript-file", "use this transcript (plain text, WebVTT or SRT) instead of fetching one (one URL only)",
       cxxopts::value<std::string>()->default_value(""))(
       "refresh", "fetch metadata and captions again instead of reusing the stored transcript")(
-      "wait", "show progress per stage until done or failed")(
-      "timeout", "with --wait: give up after this long", cxxopts::value<std::string>()->default_value("30m"))(
+      "wait", "show progress per stage until done or failed")("timeout", "with --wait: give up after this long",
+                                                              cxxopts::value<std::string>()->default_value("30m"))(
       "url", "YouTube links or ids", cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
   o.parse_positional({"url"});
   o.positional_help("URL [URL...]");
@@ -127,9 +129,12 @@ int submit_command(const Args& args) {
     for (size_t i = 0; i < urls.size(); ++i) {
       const auto& url = urls[i];
       const auto& video_id = video_ids[i];
-      store::IngestRequest req{video_id,
-                               url.find("://") == std::string::npos ? youtube::watch_url(youtube::id_of_key(video_id)) : url,
-                               {}, transcript, r.count("refresh") > 0};
+      store::IngestRequest req{
+          video_id,
+          url.find("://") == std::string::npos ? youtube::watch_url(youtube::id_of_key(video_id)) : url,
+          {},
+          transcript,
+          r.count("refresh") > 0};
       for (const auto& v : variants) req.variants.push_back(v.name());
       auto job = store::enqueue_ingest(tx, q, req);
       job_ids.push_back(job.id);
@@ -161,7 +166,8 @@ std::string duration_text(double s) {
 
 int report_command(const Args& args) {
   cxxopts::Options o("tubedigest report", "Show what is stored for a video.");
-  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)", cxxopts::value<std::string>()->default_value(""))(
+  o.add_options()("database-url", "PostgreSQL URL (default: $DATABASE_URL)",
+                  cxxopts::value<std::string>()->default_value(""))(
       "json", "print the report as JSON (the same document as GET /api/reports/yt:<id>)")(
       "transcript", "include the transcript text")("h,help", "show this help");
   add_video_argument(o);
@@ -192,14 +198,16 @@ int report_command(const Args& args) {
   if (t.is_null()) std::printf("transcript: not yet\n");
   else
     std::printf("transcript: %d words, language %s, source %s\n", t["words"].get<int>(),
-                t["language"].is_string() ? t["language"].get<std::string>().c_str() : "?", t["source"].get<std::string>().c_str());
+                t["language"].is_string() ? t["language"].get<std::string>().c_str() : "?",
+                t["source"].get<std::string>().c_str());
   for (const auto& s : (*report)["summary"]["variants"]) {
     std::printf("\n== %s (revision %d, %d words, %s, %s)\n", s["variant"].get<std::string>().c_str(),
                 s["revision"].get<int>(), s["word_count"].get<int>(),
                 s["language"].is_string() ? s["language"].get<std::string>().c_str() : "?",
                 s["provider"].get<std::string>().c_str());
     if (s.contains("audio_url"))
-      std::printf("audio: %s (%s)\n", s["audio_url"].get<std::string>().c_str(), duration_text(s["duration"].get<double>()).c_str());
+      std::printf("audio: %s (%s)\n", s["audio_url"].get<std::string>().c_str(),
+                  duration_text(s["duration"].get<double>()).c_str());
     std::printf("%s\n", s["text"].get<std::string>().c_str());
   }
   if (t.is_object() && t.contains("text")) std::printf("\n== transcript\n%s\n", t["text"].get<std::string>().c_str());

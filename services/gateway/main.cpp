@@ -21,8 +21,10 @@ int main(int argc, char** argv) {
     auto opt = td::gateway::Options::from_env();
     cxxopts::Options o("tubedigest-gateway", "tubedigest HTTP gateway");
     o.add_options()("listen", "host:port (GATEWAY_LISTEN)", cxxopts::value<std::string>()->default_value(opt.listen))(
-        "database-url", "PostgreSQL URL (DATABASE_URL)", cxxopts::value<std::string>()->default_value(opt.database_url))(
-        "threads", "API threads (GATEWAY_THREADS)", cxxopts::value<size_t>()->default_value(std::to_string(opt.threads)))(
+        "database-url", "PostgreSQL URL (DATABASE_URL)",
+        cxxopts::value<std::string>()->default_value(opt.database_url))(
+        "threads", "API threads (GATEWAY_THREADS)",
+        cxxopts::value<size_t>()->default_value(std::to_string(opt.threads)))(
         "db-pool", "Postgres connections (GATEWAY_DB_POOL)",
         cxxopts::value<size_t>()->default_value(std::to_string(opt.db_pool)))(
         "max-body-bytes", "request body limit (MAX_BODY_BYTES)",

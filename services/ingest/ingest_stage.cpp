@@ -9,8 +9,6 @@
 #include "events/types.h"
 #include "metrics/metrics.h"
 #include "store/audio.h"
-#include "summarize/language.h"
-#include "summarize/text.h"
 #include "store/metadata_cache.h"
 #include "store/pauses.h"
 #include "store/pipeline.h"
@@ -18,6 +16,8 @@
 #include "store/summaries.h"
 #include "store/transcripts.h"
 #include "store/videos.h"
+#include "summarize/language.h"
+#include "summarize/text.h"
 #include "variants/variants.h"
 #include "youtube/errors.h"
 #include "youtube/link.h"
@@ -55,13 +55,13 @@ IngestStage::IngestStage(std::shared_ptr<youtube::MetadataSource> metadata,
     : metadata_(std::move(metadata)), transcripts_(std::move(transcripts)), config_(std::move(config)) {}
 
 const stage::Names& IngestStage::names() const {
-  static const stage::Names names{"ingest", store::kIngestKind, events::type::report_sync_error,
-                                  events::type::report_sync_failed, false, "ingest"};
+  static const stage::Names names{
+      "ingest", store::kIngestKind, events::type::report_sync_error, events::type::report_sync_failed, false, "ingest"};
   return names;
 }
 
 void IngestStage::pause_for_throttle(pqxx::connection& conn, const std::exception& e,
-                               std::optional<std::chrono::milliseconds> retry_after) {
+                                     std::optional<std::chrono::milliseconds> retry_after) {
   store::Pause pause;
   {
     pqxx::work tx(conn);
@@ -78,7 +78,7 @@ void IngestStage::pause_for_throttle(pqxx::connection& conn, const std::exceptio
 }
 
 youtube::VideoMetadata IngestStage::metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
-                                           bool& missing) {
+                                                 bool& missing) {
   missing = false;
   std::string key = youtube::video_key(id);
   if (need.use_cache) {
@@ -198,9 +198,9 @@ void IngestStage::handle(worker::JobContext& ctx) {
 
   auto started = std::chrono::steady_clock::now();
   bool missing = false;
-  auto meta = metadata_for(conn, id, {.use_cache = !request.refresh, .best_effort = user || stored.has_value(),
-                                      .paused = pause.has_value()},
-                           missing);
+  auto meta = metadata_for(
+      conn, id, {.use_cache = !request.refresh, .best_effort = user || stored.has_value(), .paused = pause.has_value()},
+      missing);
 
   store::TranscriptRow row = stored ? *stored : fetch_transcript(conn, id, meta, request.transcript);
 

@@ -54,15 +54,15 @@ namespace td::ingest {
 inline constexpr const char* kYoutubePause = "youtube";
 
 struct Config {
-  std::chrono::seconds cache_ttl{std::chrono::hours(24)};  // METADATA_CACHE_TTL
-  std::vector<std::string> default_variants;               // DEFAULT_VARIANTS
+  std::chrono::seconds cache_ttl{std::chrono::hours(24)};                         // METADATA_CACHE_TTL
+  std::vector<std::string> default_variants;                                      // DEFAULT_VARIANTS
   Backoff throttle_backoff{std::chrono::minutes(5), std::chrono::hours(6), 0.2};  // YOUTUBE_THROTTLE_BACKOFF base
 };
 
 class IngestStage final : public stage::Stage {
  public:
-  IngestStage(std::shared_ptr<youtube::MetadataSource> metadata,
-              std::shared_ptr<youtube::TranscriptSource> transcripts, Config config);
+  IngestStage(std::shared_ptr<youtube::MetadataSource> metadata, std::shared_ptr<youtube::TranscriptSource> transcripts,
+              Config config);
 
   const stage::Names& names() const override;
   void handle(worker::JobContext& ctx) override;
@@ -74,8 +74,7 @@ class IngestStage final : public stage::Stage {
     bool best_effort = false;  // the transcript needs no YouTube call
     bool paused = false;       // the "youtube" pause is active
   };
-  youtube::VideoMetadata metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need,
-                                      bool& missing);
+  youtube::VideoMetadata metadata_for(pqxx::connection& conn, const std::string& id, MetadataNeed need, bool& missing);
   // Step 4: the transcript row to store, from the user's text or a fetch.
   store::TranscriptRow fetch_transcript(pqxx::connection& conn, const std::string& id,
                                         const youtube::VideoMetadata& meta, const std::optional<std::string>& user);

@@ -1,12 +1,12 @@
 // tubedigest-ingest: links -> video metadata + transcript -> summarize jobs.
 #include "common/env.h"
 #include "ingest_stage.h"
-#include "ytdlp_upkeep.h"
 #include "service/service.h"
 #include "store/pipeline.h"
 #include "variants/variants.h"
 #include "youtube/fallback_source.h"
 #include "youtube/ytdlp_source.h"
+#include "ytdlp_upkeep.h"
 
 int main(int argc, char** argv) {
   auto spec = td::service::Spec::for_stage(td::store::kIngestKind, 2);
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     config.throttle_backoff.base = td::env::get_duration("YOUTUBE_THROTTLE_BACKOFF", std::chrono::minutes(5));
     // Lives as long as the process: the worker's handler and hooks point into it.
     static td::ingest::IngestStage stage(td::youtube::metadata_source_from_env(),
-                                                     std::make_shared<td::youtube::YtDlpTranscriptSource>(), config);
+                                         std::make_shared<td::youtube::YtDlpTranscriptSource>(), config);
     auto upkeep_config = td::ingest::UpkeepConfig::from_env();
     upkeep_config.database_url = options.database_url;
     upkeep_config.owner = options.worker_id;

@@ -27,12 +27,12 @@ namespace td::ingest {
 
 struct UpkeepConfig {
   std::string database_url;
-  std::string owner;                                           // the worker id
-  std::string ytdlp_path = "yt-dlp";                           // YTDLP_PATH
-  bool auto_update = false;                                    // YTDLP_AUTO_UPDATE (the image: on)
-  std::string update_command = "tubedigest-ytdlp-update";      // YTDLP_UPDATE_COMMAND
-  std::chrono::milliseconds update_interval{std::chrono::hours(24)};  // YTDLP_UPDATE_INTERVAL
-  std::chrono::milliseconds update_timeout{std::chrono::minutes(10)}; // YTDLP_UPDATE_TIMEOUT
+  std::string owner;                                                   // the worker id
+  std::string ytdlp_path = "yt-dlp";                                   // YTDLP_PATH
+  bool auto_update = false;                                            // YTDLP_AUTO_UPDATE (the image: on)
+  std::string update_command = "tubedigest-ytdlp-update";              // YTDLP_UPDATE_COMMAND
+  std::chrono::milliseconds update_interval{std::chrono::hours(24)};   // YTDLP_UPDATE_INTERVAL
+  std::chrono::milliseconds update_timeout{std::chrono::minutes(10)};  // YTDLP_UPDATE_TIMEOUT
   std::chrono::milliseconds refresh{std::chrono::hours(1)};
 
   static UpkeepConfig from_env();

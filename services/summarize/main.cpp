@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
         cxxopts::value<std::string>()->default_value(td::env::get_or("SUMMARY_LANGUAGE", "auto")));
   };
   spec.make_handler = [](const cxxopts::ParseResult& r, td::worker::Options& o) {
-    auto cfg = td::summarize_stage::config_from(r["summarizer"].as<std::string>(), r["summary-language"].as<std::string>());
+    auto cfg =
+        td::summarize_stage::config_from(r["summarizer"].as<std::string>(), r["summary-language"].as<std::string>());
     // Lives as long as the process: the worker's handler and hooks point into it.
     static td::summarize_stage::SummarizeStage stage(std::move(cfg));
     return td::stage::install(stage, o);

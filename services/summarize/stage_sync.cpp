@@ -39,12 +39,13 @@ std::optional<std::vector<std::string>> completed_generation(pqxx::transaction_b
       if (s.reprocess_id == inserted.reprocess_id) ++rows_for_request;
     if (rows_for_request != 1) return std::nullopt;
     // A request row that vanished leaves just this variant to wait for.
-    std::vector<std::string> generation =
-        reprocess ? required_variants(reprocess->variants, inserted.variant) : std::vector<std::string>{inserted.variant};
+    std::vector<std::string> generation = reprocess ? required_variants(reprocess->variants, inserted.variant)
+                                                    : std::vector<std::string>{inserted.variant};
     for (const auto& v : generation) {
       if (v == inserted.variant) continue;
       bool landed = false;
-      for (const auto& s : store::summary_revisions(tx, video.id, v)) landed = landed || s.reprocess_id == inserted.reprocess_id;
+      for (const auto& s : store::summary_revisions(tx, video.id, v))
+        landed = landed || s.reprocess_id == inserted.reprocess_id;
       if (!landed) return std::nullopt;
     }
   } else if (inserted.revision != 1) {

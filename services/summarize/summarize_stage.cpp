@@ -12,15 +12,15 @@
 #include "events/outbox.h"
 #include "events/types.h"
 #include "metrics/metrics.h"
+#include "stage/failure.h"
+#include "stage_input.h"
+#include "stage_notes.h"
+#include "stage_sync.h"
 #include "store/pipeline.h"
 #include "store/reprocess.h"
 #include "store/summaries.h"
 #include "store/transcripts.h"
 #include "store/videos.h"
-#include "stage/failure.h"
-#include "stage_input.h"
-#include "stage_notes.h"
-#include "stage_sync.h"
 #include "summarize/text.h"
 #include "variants/variants.h"
 
@@ -109,16 +109,15 @@ std::vector<PendingEvent> after_store(pqxx::transaction_base& tx, worker::JobCon
     store::TtsRequest tts{row.video_id, row.variant, row.revision, req.regenerate_audio, req.reprocess_id};
     auto enq = store::enqueue_tts(tx, ctx.queue(), tts);
     if (!enq.created)
-      spdlog::info("job={} video={} variant={}: tts job {} already pending; it reads the newest revision",
-                   ctx.job().id, row.video_id, row.variant, enq.id);
+      spdlog::info("job={} video={} variant={}: tts job {} already pending; it reads the newest revision", ctx.job().id,
+                   row.video_id, row.variant, enq.id);
   }
   // Lock order everywhere: video row, then reprocess row.
   std::optional<store::ReprocessRequest> reprocess;
   if (req.reprocess_id) {
     reprocess = store::lock_reprocess(tx, *req.reprocess_id);
     if (!reprocess)
-      spdlog::warn("job={} reprocess request {} is gone; storing the summary anyway", ctx.job().id,
-                   *req.reprocess_id);
+      spdlog::warn("job={} reprocess request {} is gone; storing the summary anyway", ctx.job().id, *req.reprocess_id);
   }
   if (auto generation = completed_generation(tx, locked, row, reprocess)) {
     json data = {{"video_id", row.video_id}, {"variants", *generation}};
@@ -153,8 +152,8 @@ SummarizeStage::SummarizeStage(Config config) : config_(std::move(config)) {
 }
 
 const stage::Names& SummarizeStage::names() const {
-  static const stage::Names names{"summarize", store::kSummarizeKind, events::type::report_sync_error,
-                                  events::type::report_sync_failed, true, ""};
+  static const stage::Names names{
+      "summarize", store::kSummarizeKind, events::type::report_sync_error, events::type::report_sync_failed, true, ""};
   return names;
 }
 

@@ -16,9 +16,9 @@
 namespace td::tts_stage {
 
 struct ScriptToSpeak {
-  td::Variant variant;         // parsed; variant.name() is the stored name
-  store::Summary summary;      // the revision being spoken
-  tts::SpeechRequest speech;   // language and level
+  td::Variant variant;        // parsed; variant.name() is the stored name
+  store::Summary summary;     // the revision being spoken
+  tts::SpeechRequest speech;  // language and level
 };
 
 // Throws td::PermanentError: "bad_variant" (unknown or not an audio variant),

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <optional>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "audio_sync.h"
 #include "common/errors.h"
@@ -12,10 +12,10 @@
 #include "events/types.h"
 #include "metrics/metrics.h"
 #include "script_source.h"
+#include "stage/failure.h"
 #include "store/pipeline.h"
 #include "store/reprocess.h"
 #include "store/videos.h"
-#include "stage/failure.h"
 #include "tts/fallback_engine.h"
 #include "tts/hash.h"
 
@@ -59,13 +59,12 @@ void announce(pqxx::transaction_base& tx, const std::string& video_id, const sto
 
 }  // namespace
 
-TtsStage::TtsStage(std::shared_ptr<tts::TtsEngine> engine, std::shared_ptr<store::AudioStore> store,
-                   const Clock* clock)
+TtsStage::TtsStage(std::shared_ptr<tts::TtsEngine> engine, std::shared_ptr<store::AudioStore> store, const Clock* clock)
     : engine_(std::move(engine)), store_(std::move(store)), clock_(clock ? clock : &system_clock_) {}
 
 const stage::Names& TtsStage::names() const {
-  static const stage::Names names{"tts", store::kTtsKind, events::type::audio_sync_error,
-                                  events::type::audio_sync_failed, true, "audio "};
+  static const stage::Names names{
+      "tts", store::kTtsKind, events::type::audio_sync_error, events::type::audio_sync_failed, true, "audio "};
   return names;
 }
 
@@ -159,16 +158,18 @@ void TtsStage::handle(worker::JobContext& ctx) {
   }
   std::optional<nlohmann::json> reprocess_done;
   if (req.reprocess_id)
-    if (auto r = store::lock_reprocess(tx, *req.reprocess_id)) reprocess_done = stage::complete_reprocess(tx, *r, req.video_id);
+    if (auto r = store::lock_reprocess(tx, *req.reprocess_id))
+      reprocess_done = stage::complete_reprocess(tx, *r, req.video_id);
   auto synced = synced_audio_variants(tx, *video);
   ctx.complete_in(tx);
   // Events last (libs/events/outbox.h): readers wait for transactions that emitted.
   announce(tx, req.video_id, stored, synced, reprocess_done);
   tx.commit();
-  spdlog::info("job={} video={} variant={} revision={} audio_id={} engine={} duration_s={:.1f} bytes={} reused={} "
-               "tts_s={:.2f}",
-               job.id, req.video_id, stored.variant, stored.summary_revision, stored.id, stored.engine,
-               stored.duration_s, stored.bytes, stored.reused_from.has_value(), wall_s);
+  spdlog::info(
+      "job={} video={} variant={} revision={} audio_id={} engine={} duration_s={:.1f} bytes={} reused={} "
+      "tts_s={:.2f}",
+      job.id, req.video_id, stored.variant, stored.summary_revision, stored.id, stored.engine, stored.duration_s,
+      stored.bytes, stored.reused_from.has_value(), wall_s);
 }
 
 store::AudioRecord TtsStage::store_spoken(pqxx::transaction_base& tx, store::AudioRecord rec,
@@ -187,7 +188,8 @@ store::AudioRecord TtsStage::store_spoken(pqxx::transaction_base& tx, store::Aud
     nlohmann::json fb = {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}};
     store::set_audio_fallback(tx, stored.id, fb);
     stored.fallback = fb;
-    metrics::increment(tx, "tts_fallbacks", {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}});
+    metrics::increment(tx, "tts_fallbacks",
+                       {{"from", fallback->from}, {"to", fallback->to}, {"reason", fallback->reason}});
   }
   metrics::increment(tx, "audio_generated");
   metrics::observe(tx, "tts_seconds", wall_s);

@@ -43,10 +43,17 @@ Chromium::Chromium() {
     dup2(null, 2);
     const std::string profile = "--user-data-dir=" + profile_;
     // --no-sandbox: tests run as root in CI, where Chromium's sandbox refuses to start.
-    std::vector<const char*> argv{browser.c_str(), "--headless=new", "--no-sandbox", "--disable-gpu",
-                                  "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
+    std::vector<const char*> argv{browser.c_str(),
+                                  "--headless=new",
+                                  "--no-sandbox",
+                                  "--disable-gpu",
+                                  "--no-first-run",
+                                  "--disable-extensions",
+                                  "--disable-dev-shm-usage",
                                   "--remote-debugging-pipe",
-                                  profile.c_str(), "about:blank", nullptr};
+                                  profile.c_str(),
+                                  "about:blank",
+                                  nullptr};
     execvp(argv[0], const_cast<char* const*>(argv.data()));
     _exit(127);
   }
@@ -96,7 +103,8 @@ nlohmann::json Chromium::call(const std::string& method, nlohmann::json params, 
       if (reply.contains("error")) throw std::runtime_error(method + ": " + reply["error"].dump());
       return reply["result"];
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) throw std::runtime_error(method + ": no answer from the browser");
     pollfd p{from_browser_, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;

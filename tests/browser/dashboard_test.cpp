@@ -54,29 +54,30 @@ TEST_CASE("dashboard in Chromium: live events, resume across a gateway restart, 
 
   Chromium browser;
   const auto tab = browser.open("http://127.0.0.1:" + std::to_string(port) + "/");
-  auto status = eval_until(browser, tab, kStatus, [](auto& v) { return v == "live"; }, 15s);
+  auto status = eval_until(
+      browser, tab, kStatus, [](auto& v) { return v == "live"; }, 15s);
   REQUIRE(status == "live");
-  CHECK(eval_until(browser, tab, kCards, [](auto& v) { return v == 1; }, 10s) == 1);
+  CHECK(eval_until(
+            browser, tab, kCards, [](auto& v) { return v == 1; }, 10s) == 1);
 
   emit(*conn, "report-updated", video);
-  status = eval_until(browser, tab, kStatus, [](auto& v) { return v != "live"; }, 10s);
+  status = eval_until(
+      browser, tab, kStatus, [](auto& v) { return v != "live"; }, 10s);
   CHECK(status == "live · report-updated " + video);
 
   // A variant stored from a fallback summarizer is marked on its card.
   CHECK(browser.eval(tab, "document.querySelectorAll('.badge.fallback').length") == 0);
   {
     pqxx::work tx(*conn);
-    tx.exec_params(
-        "UPDATE summaries SET provider = 'extractive', guardrail = $2::jsonb WHERE video_id = $1",
-        video,
-        R"({"attempts": [{"summarizer": "openai", "ok": false, "reason": "llm_auth"},
+    tx.exec_params("UPDATE summaries SET provider = 'extractive', guardrail = $2::jsonb WHERE video_id = $1", video,
+                   R"({"attempts": [{"summarizer": "openai", "ok": false, "reason": "llm_auth"},
                          {"summarizer": "extractive", "ok": true}],
             "accepted": {"summarizer": "extractive", "strict": false}})");
     tx.commit();
   }
   emit(*conn, "summary-fallback", video);
-  auto badge = eval_until(browser, tab, "document.querySelector('.badge.fallback')?.title ?? ''",
-                          [](auto& v) { return v != ""; }, 10s);
+  auto badge = eval_until(
+      browser, tab, "document.querySelector('.badge.fallback')?.title ?? ''", [](auto& v) { return v != ""; }, 10s);
   CHECK(badge == "summary: openai \u2192 extractive (llm_auth)");
 
   // The gateway goes away; an event happens while no gateway runs; a new
@@ -88,11 +89,13 @@ TEST_CASE("dashboard in Chromium: live events, resume across a gateway restart, 
   gw = std::make_unique<gateway::Gateway>(options);
   REQUIRE(gw->bind("127.0.0.1", port) == port);
   gw->start();
-  status = eval_until(browser, tab, kStatus, [&](auto& v) { return v == "live · audio-ready " + video; }, 20s);
+  status = eval_until(
+      browser, tab, kStatus, [&](auto& v) { return v == "live · audio-ready " + video; }, 20s);
   CHECK(status == "live · audio-ready " + video);
 
   emit(*conn, "report-deleted", video);
-  CHECK(eval_until(browser, tab, kCards, [](auto& v) { return v == 0; }, 10s) == 0);
+  CHECK(eval_until(
+            browser, tab, kCards, [](auto& v) { return v == 0; }, 10s) == 0);
   gw->stop();
 }
 
@@ -110,14 +113,17 @@ TEST_CASE("dashboard in Chromium: refused at the client cap (503), it opens a ne
   Chromium browser;
   const auto tab = browser.open("http://127.0.0.1:" + std::to_string(g.port) + "/");
   // EventSource fails for good on the 503; the page says so and retries on its own.
-  CHECK(eval_until(browser, tab, kStatus, [](auto& v) { return v == "reconnecting…"; }, 10s) == "reconnecting…");
+  CHECK(eval_until(
+            browser, tab, kStatus, [](auto& v) { return v == "reconnecting…"; }, 10s) == "reconnecting…");
   holder.reset();  // frees the only slot
   // The browser must not hold a copy of the holder's socket (cdp.cpp closes
   // inherited descriptors), or the server would never see it close.
   CHECK(wait_for([&] { return g.gw->broker().counters().clients_current == 0; }, 5s));
   CHECK(g.gw->broker().counters().clients_rejected >= 1);
-  REQUIRE(eval_until(browser, tab, kStatus, [](auto& v) { return v == "live"; }, 20s) == "live");
+  REQUIRE(eval_until(
+              browser, tab, kStatus, [](auto& v) { return v == "live"; }, 20s) == "live");
   const std::string video = "yt:bbbbbbbbbbb";
   emit(*conn, "report-synced", video);
-  CHECK(eval_until(browser, tab, kStatus, [](auto& v) { return v != "live"; }, 10s) == "live · report-synced " + video);
+  CHECK(eval_until(
+            browser, tab, kStatus, [](auto& v) { return v != "live"; }, 10s) == "live · report-synced " + video);
 }

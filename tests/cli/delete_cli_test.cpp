@@ -28,7 +28,9 @@ TEST_CASE("DeleteRemovesRowsUnsharedFilesAndCancelsJobs") {
   int64_t waiting = 0;
   {
     pqxx::work tx(*conn);
-    waiting = td::store::enqueue_summarize(tx, td::queue::Queue(), {"yt:aaaaaaaaaaa", "comprehensive", std::nullopt, false}).id;
+    waiting =
+        td::store::enqueue_summarize(tx, td::queue::Queue(), {"yt:aaaaaaaaaaa", "comprehensive", std::nullopt, false})
+            .id;
     td::store::enqueue_summarize(tx, td::queue::Queue(), {"yt:bbbbbbbbbbb", "audio", std::nullopt, false});
     tx.commit();
   }
@@ -49,7 +51,8 @@ TEST_CASE("DeleteRemovesRowsUnsharedFilesAndCancelsJobs") {
   CHECK(count(*conn, "SELECT count(*) FROM videos WHERE id = 'yt:aaaaaaaaaaa'") == 0);
   CHECK(count(*conn, "SELECT count(*) FROM videos WHERE id = 'yt:bbbbbbbbbbb'") == 1);
   CHECK(count(*conn, "SELECT count(*) FROM audio WHERE video_id = 'yt:bbbbbbbbbbb'") == 1);
-  CHECK(count(*conn, "SELECT count(*) FROM jobs WHERE id = " + std::to_string(waiting) + " AND status = 'cancelled'") == 1);
+  CHECK(count(*conn, "SELECT count(*) FROM jobs WHERE id = " + std::to_string(waiting) + " AND status = 'cancelled'") ==
+        1);
   CHECK(count(*conn, "SELECT count(*) FROM jobs WHERE subject = 'yt:aaaaaaaaaaa' AND status <> 'cancelled'") == 0);
   CHECK(count(*conn, "SELECT count(*) FROM jobs WHERE status = 'queued'") == 1);
   {
@@ -69,10 +72,8 @@ TEST_CASE("DeleteRemovesRowsUnsharedFilesAndCancelsJobs") {
   // The last video sharing the file takes it along; --json prints DELETE's answer.
   auto last = run_cli({"delete", "yt:bbbbbbbbbbb", "--json", "--database-url", db.url()}, {"AUDIO_DIR=" + dir.path()});
   REQUIRE(last.ok());
-  CHECK(nlohmann::json::parse(last.out) == nlohmann::json{{"deleted", true},
-                                                          {"video_id", "yt:bbbbbbbbbbb"},
-                                                          {"jobs_cancelled", 1},
-                                                          {"files_removed", 1}});
+  CHECK(nlohmann::json::parse(last.out) ==
+        nlohmann::json{{"deleted", true}, {"video_id", "yt:bbbbbbbbbbb"}, {"jobs_cancelled", 1}, {"files_removed", 1}});
   CHECK_FALSE(dir.has(shared));
   CHECK(count(*conn, "SELECT count(*) FROM videos") == 0);
 }

@@ -18,8 +18,7 @@ void fail_job(pqxx::connection& c, int64_t id, const std::string& error, const s
   auto jobs = q.claim(tx, {"summarize"}, "test-worker", 1, std::chrono::seconds(60));
   REQUIRE(jobs.size() == 1);
   REQUIRE(jobs[0].id == id);
-  CHECK(q.fail(tx, jobs[0], "test-worker", error, /*permanent=*/true, reason).outcome ==
-        td::queue::FailOutcome::dead);
+  CHECK(q.fail(tx, jobs[0], "test-worker", error, /*permanent=*/true, reason).outcome == td::queue::FailOutcome::dead);
   tx.commit();
 }
 
@@ -32,8 +31,9 @@ TEST_CASE("JobsCommand: a dead job shows its reason in a column of its own") {
   {
     pqxx::work tx(*conn);
     td::queue::Queue q;
-    coded = q.enqueue(tx, {"summarize", R"({"video_id":"yt:aaaaaaaaaaa","variant":"audio"})",
-                           {.subject = "yt:aaaaaaaaaaa"}}).id;
+    coded = q.enqueue(
+                 tx, {"summarize", R"({"video_id":"yt:aaaaaaaaaaa","variant":"audio"})", {.subject = "yt:aaaaaaaaaaa"}})
+                .id;
     tx.commit();
   }
   fail_job(*conn, coded, "no_transcript: no transcript is stored for yt:aaaaaaaaaaa", "no_transcript");
@@ -43,7 +43,8 @@ TEST_CASE("JobsCommand: a dead job shows its reason in a column of its own") {
     tx.commit();
   }
   fail_job(*conn, plain, "boom", "");
-  CHECK(count(*conn, "SELECT count(*) FROM jobs WHERE reason = 'no_transcript' AND id = " + std::to_string(coded)) == 1);
+  CHECK(count(*conn, "SELECT count(*) FROM jobs WHERE reason = 'no_transcript' AND id = " + std::to_string(coded)) ==
+        1);
   CHECK(count(*conn, "SELECT count(*) FROM jobs WHERE reason IS NULL AND id = " + std::to_string(plain)) == 1);
 
   auto r = run_cli({"jobs", "--database-url", db.url()});
@@ -51,5 +52,6 @@ TEST_CASE("JobsCommand: a dead job shows its reason in a column of its own") {
   CHECK(r.out.find("#" + std::to_string(coded) +
                    " summarize yt:aaaaaaaaaaa after 1 attempt(s) reason=no_transcript: no transcript is stored for "
                    "yt:aaaaaaaaaaa\n") != std::string::npos);
-  CHECK(r.out.find("#" + std::to_string(plain) + " summarize after 1 attempt(s) reason=-: boom\n") != std::string::npos);
+  CHECK(r.out.find("#" + std::to_string(plain) + " summarize after 1 attempt(s) reason=-: boom\n") !=
+        std::string::npos);
 }

@@ -49,16 +49,16 @@ TEST_CASE("ReprocessSchedulesThenSaysAlreadyScheduled") {
                         "--database-url", db.url()});
   REQUIRE(again.ok());
   const std::string id = std::to_string(j1["reprocess_id"].get<int64_t>());
-  const std::string jobs = std::to_string(j1["job_ids"][0].get<int64_t>()) + "," +
-                           std::to_string(j1["job_ids"][1].get<int64_t>());
+  const std::string jobs =
+      std::to_string(j1["job_ids"][0].get<int64_t>()) + "," + std::to_string(j1["job_ids"][1].get<int64_t>());
   CHECK(again.out == "yt:aaaaaaaaaaa: reprocess " + id + " already scheduled, summarize jobs " + jobs +
                          " (variants: comprehensive,key-insights)\n");
   CHECK(count(*conn, "SELECT count(*) FROM jobs") == 2);
   CHECK(count(*conn, "SELECT count(*) FROM events WHERE type = 'reprocess-scheduled'") == 1);
 
   // With --regenerate-audio it is another request.
-  auto audio = run_cli({"reprocess", "aaaaaaaaaaa", "--variants", "comprehensive", "--regenerate-audio",
-                        "--database-url", db.url()});
+  auto audio = run_cli(
+      {"reprocess", "aaaaaaaaaaa", "--variants", "comprehensive", "--regenerate-audio", "--database-url", db.url()});
   REQUIRE(audio.ok());
   CHECK(audio.out.find(" scheduled, summarize jobs ") != std::string::npos);
   CHECK(audio.out.find("already") == std::string::npos);

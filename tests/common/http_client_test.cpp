@@ -100,8 +100,10 @@ TEST_CASE("http: headers that never come end at the deadline") {
 TEST_CASE("http: a fast answer and a large fast body come back whole") {
   const std::string big(32 * 1024 * 1024, 'x');
   LoopbackServer srv([&](httplib::Server& s) {
-    s.Post("/echo", [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.body, "text/plain"); });
-    s.Get("/big", [&](const httplib::Request&, httplib::Response& res) { res.set_content(big, "application/octet-stream"); });
+    s.Post("/echo",
+           [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.body, "text/plain"); });
+    s.Get("/big",
+          [&](const httplib::Request&, httplib::Response& res) { res.set_content(big, "application/octet-stream"); });
     s.Get("/big-chunked", [&](const httplib::Request&, httplib::Response& res) {
       res.set_chunked_content_provider("application/octet-stream", [&](size_t offset, httplib::DataSink& sink) {
         if (offset >= big.size()) {

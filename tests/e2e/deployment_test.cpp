@@ -24,9 +24,9 @@
 #include "common/process.h"
 #include "gateway/options.h"
 #include "stack_support.h"
+#include "summarize/transcript_gen.h"
 #include "support/helpers.h"
 #include "support/pg.h"
-#include "summarize/transcript_gen.h"
 #include "tts/mp3_decode.h"
 
 using namespace std::chrono_literals;
@@ -102,8 +102,8 @@ struct PasswordRole {
   }
   // libpq's settings, as compose.yaml passes them; DATABASE_URL stays empty.
   std::vector<std::string> env(const std::string& password = kPassword) const {
-    return {"PGHOST=" + host, "PGPORT=" + port, "PGUSER=" + role, "PGPASSWORD=" + password,
-            "PGDATABASE=" + db.name(), "DATABASE_URL="};
+    return {"PGHOST=" + host,         "PGPORT=" + port,          "PGUSER=" + role,
+            "PGPASSWORD=" + password, "PGDATABASE=" + db.name(), "DATABASE_URL="};
   }
 };
 
@@ -126,8 +126,8 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
   PasswordRole pg;
   {
     // The server checks the password: a wrong one is refused.
-    std::string wrong = "host=" + pg.host + " port=" + pg.port + " user=" + pg.role + " dbname=" + pg.db.name() +
-                        " password=wrong";
+    std::string wrong =
+        "host=" + pg.host + " port=" + pg.port + " user=" + pg.role + " dbname=" + pg.db.name() + " password=wrong";
     CHECK_THROWS(pqxx::connection(wrong));
   }
   auto work = temp_dir("stack");
@@ -143,11 +143,9 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
   int port = free_port();
 
   auto env = concat(empty_settings(), pg.env());
-  env = concat(env, {"GATEWAY_LISTEN=127.0.0.1:" + std::to_string(port),
-                     "AUDIO_DIR=" + (work / "audio").string(),
+  env = concat(env, {"GATEWAY_LISTEN=127.0.0.1:" + std::to_string(port), "AUDIO_DIR=" + (work / "audio").string(),
                      "YTDLP_PATH=" + td::test::source_path("tests/youtube/fake-yt-dlp"),
-                     "FAKE_YTDLP_VERSION_FILE=" + version_file.string(),
-                     "YTDLP_AUTO_UPDATE=on",
+                     "FAKE_YTDLP_VERSION_FILE=" + version_file.string(), "YTDLP_AUTO_UPDATE=on",
                      "YTDLP_UPDATE_COMMAND=" + update.string(),
                      // Prompts are found beside the executables, not through the test's setting.
                      "TUBEDIGEST_SOURCE_DIR"});
@@ -160,7 +158,8 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
   std::string text;
   for (const auto& s : lecture.segments) text += s.text + " ";
   const std::string key = "yt:dEploYTest1";
-  json submit = {{"url", "https://youtu.be/dEploYTest1"}, {"variants", {"comprehensive", "audio"}}, {"transcript", text}};
+  json submit = {
+      {"url", "https://youtu.be/dEploYTest1"}, {"variants", {"comprehensive", "audio"}}, {"transcript", text}};
   auto r = c.Post("/api/submit", submit.dump(), "application/json");
   REQUIRE(r);
   INFO(r->body);
@@ -168,12 +167,14 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
 
   // Ingest works while its yt-dlp update is still running; meanwhile the
   // version in use is the one it started with.
-  REQUIRE(td::test::eventually([&] {
-    auto rep = c.Get(("/api/reports/" + key).c_str());
-    if (!rep || rep->status != 200) return false;
-    auto t = json::parse(rep->body)["transcript"];
-    return t.is_object() && t.value("words", 0) > 100;
-  }, 60s));
+  REQUIRE(td::test::eventually(
+      [&] {
+        auto rep = c.Get(("/api/reports/" + key).c_str());
+        if (!rep || rep->status != 200) return false;
+        auto t = json::parse(rep->body)["transcript"];
+        return t.is_object() && t.value("words", 0) > 100;
+      },
+      60s));
   // (/api/metrics is cached for a second, and the first probe runs beside
   // the first job.)
   CHECK(td::test::eventually([&] { return get_json(c, "/api/metrics")["ytdlp"]["version"] == "2023.11.16"; }, 10s));
@@ -193,12 +194,14 @@ TEST_CASE("Deployment: compose-style settings run the whole stack; yt-dlp update
 
   // The outputs: a summary, and an MP3 the gateway serves from the shared AUDIO_DIR.
   json rep;
-  REQUIRE(td::test::eventually([&] {
-    rep = get_json(c, "/api/reports/" + key);
-    int audio = 0;
-    for (const auto& v : rep["summary"]["variants"]) audio += v.contains("audio_url");
-    return rep["summary"]["variants"].size() == 2 && audio == 1;
-  }, 120s));
+  REQUIRE(td::test::eventually(
+      [&] {
+        rep = get_json(c, "/api/reports/" + key);
+        int audio = 0;
+        for (const auto& v : rep["summary"]["variants"]) audio += v.contains("audio_url");
+        return rep["summary"]["variants"].size() == 2 && audio == 1;
+      },
+      120s));
   std::string url;
   for (const auto& v : rep["summary"]["variants"]) {
     CHECK(v["word_count"].get<int>() > 100);
@@ -297,13 +300,16 @@ TEST_CASE("Deployment: API_AUTH_READS=on puts reads behind the token; probes and
   sse.set_read_timeout(5, 0);
   int status = 0;
   std::string first;
-  auto r = sse.Get("/api/report-events?access_token=r3ad-t0ken", [&](const httplib::Response& res) {
-    status = res.status;
-    return true;
-  }, [&](const char* data, size_t len) {
-    first.append(data, len);
-    return first.find("\n\n") == std::string::npos;  // stop after the opening block
-  });
+  auto r = sse.Get(
+      "/api/report-events?access_token=r3ad-t0ken",
+      [&](const httplib::Response& res) {
+        status = res.status;
+        return true;
+      },
+      [&](const char* data, size_t len) {
+        first.append(data, len);
+        return first.find("\n\n") == std::string::npos;  // stop after the opening block
+      });
   CHECK(status == 200);
   CHECK(first.find("retry:") != std::string::npos);
   auto refused = c.Get("/api/report-events");
@@ -333,15 +339,16 @@ TEST_CASE("Deployment: an AUDIO_DIR the other services do not share is refused")
   CHECK(refused.err.find("mount the same folder or volume") != std::string::npos);
 
   // A second tts on another folder is refused the same way.
-  auto tts2 = run_to_end({td::test::bin_path("tubedigest-tts")}, concat(common, {"AUDIO_DIR=" + (work / "other").string()}));
+  auto tts2 =
+      run_to_end({td::test::bin_path("tubedigest-tts")}, concat(common, {"AUDIO_DIR=" + (work / "other").string()}));
   CHECK(tts2.exit_code != 0);
   CHECK(tts2.err.find("is not the audio folder the other services use") != std::string::npos);
 
   // The shared folder is accepted.
   int port = free_port();
-  td::test::ChildProcess gw({td::test::bin_path("tubedigest-gateway")},
-                            concat(common, {"AUDIO_DIR=" + (work / "shared").string(),
-                                            "GATEWAY_LISTEN=127.0.0.1:" + std::to_string(port)}));
+  td::test::ChildProcess gw(
+      {td::test::bin_path("tubedigest-gateway")},
+      concat(common, {"AUDIO_DIR=" + (work / "shared").string(), "GATEWAY_LISTEN=127.0.0.1:" + std::to_string(port)}));
   httplib::Client c("127.0.0.1", port);
   CHECK(td::test::wait_ready(c));
   gw.kill(SIGTERM);

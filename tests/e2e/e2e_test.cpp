@@ -19,10 +19,10 @@
 #include <nlohmann/json.hpp>
 
 #include "stack_support.h"
+#include "summarize/transcript_gen.h"
 #include "support/captions.h"
 #include "support/helpers.h"
 #include "support/pg.h"
-#include "summarize/transcript_gen.h"
 #include "tts/mp3_decode.h"
 
 using namespace std::chrono_literals;
@@ -56,8 +56,10 @@ std::string make_fixtures() {
   vtt << "WEBVTT\nKind: captions\nLanguage: en\n\n";
   for (size_t i = 0; i < lecture.segments.size(); ++i) {
     auto start = static_cast<int64_t>(lecture.segments[i].start_seconds * 1000);
-    int64_t end = i + 1 < lecture.segments.size() ? static_cast<int64_t>(lecture.segments[i + 1].start_seconds * 1000) : start + 3000;
-    vtt << td::test::vtt_timestamp(start) << " --> " << td::test::vtt_timestamp(end) << "\n" << lecture.segments[i].text << "\n\n";
+    int64_t end = i + 1 < lecture.segments.size() ? static_cast<int64_t>(lecture.segments[i + 1].start_seconds * 1000)
+                                                  : start + 3000;
+    vtt << td::test::vtt_timestamp(start) << " --> " << td::test::vtt_timestamp(end) << "\n"
+        << lecture.segments[i].text << "\n\n";
   }
   return dir.string();
 }
@@ -148,10 +150,12 @@ json report(httplib::Client& c) { return get_json(c, "/api/reports/" + kKey); }
 // /api/metrics is cached for about a second (METRICS_CACHE_TTL): wait for a
 // counter to reach a value instead of reading it once.
 bool counter_becomes(httplib::Client& c, const std::string& name, int64_t value) {
-  return td::test::eventually([&] {
-    auto m = get_json(c, "/api/metrics");
-    return m["counters"].value(name, int64_t{0}) == value;
-  }, 10s);
+  return td::test::eventually(
+      [&] {
+        auto m = get_json(c, "/api/metrics");
+        return m["counters"].value(name, int64_t{0}) == value;
+      },
+      10s);
 }
 
 const json* variant(const json& rep, const std::string& name) {
@@ -195,12 +199,14 @@ void run_stack(int replicas) {
   CHECK(json::parse(again->body)["job_id"] == accepted["job_id"]);
 
   json rep;
-  REQUIRE(td::test::eventually([&] {
-    rep = report(c);
-    int audio = 0;
-    for (const auto& v : rep["summary"]["variants"]) audio += v.contains("audio_url");
-    return rep["summary"]["variants"].size() == variants.size() && audio == 2;
-  }, 180s));
+  REQUIRE(td::test::eventually(
+      [&] {
+        rep = report(c);
+        int audio = 0;
+        for (const auto& v : rep["summary"]["variants"]) audio += v.contains("audio_url");
+        return rep["summary"]["variants"].size() == variants.size() && audio == 2;
+      },
+      180s));
 
   // The report.
   CHECK(rep["video"]["title"] == "A ten-minute lecture for the end-to-end test");

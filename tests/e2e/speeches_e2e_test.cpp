@@ -70,12 +70,17 @@ struct SpeechCase {
 };
 
 const std::vector<SpeechCase> kCases = {
-    {"en/kennedy_rice_1962", "tdKennedy62", "Address at Rice University on the Nation's Space Effort",
+    {"en/kennedy_rice_1962",
+     "tdKennedy62",
+     "Address at Rice University on the Nation's Space Effort",
      {"comprehensive", "bullet-points", "key-insights", "audio", "audio-fr:beginner", "audio-es"},
      {"houston", "texas", "venus"}},
-    {"fr/hugo_misere_1849", "tdHugo1849a", "Discours sur la misère",
+    {"fr/hugo_misere_1849",
+     "tdHugo1849a",
+     "Discours sur la misère",
      {"comprehensive", "bullet-points", "key-insights", "audio", "audio-fr", "audio-es:beginner"},
-     {"france", "paris"}, {"dieu"}},
+     {"france", "paris"},
+     {"dieu"}},
 };
 
 std::string language_of(const SpeechCase& c) { return c.speech.substr(0, c.speech.find('/')); }
@@ -101,7 +106,8 @@ struct Fixtures {
 struct Stack {
   td::test::TestDatabase db{"speeches"};
   Fixtures fixtures;
-  std::string ytdlp_log = (fs::temp_directory_path() / ("td-speeches-e2e-ytdlp-" + std::to_string(getpid()) + ".log")).string();
+  std::string ytdlp_log =
+      (fs::temp_directory_path() / ("td-speeches-e2e-ytdlp-" + std::to_string(getpid()) + ".log")).string();
   int port = td::test::free_port();
   std::unique_ptr<td::test::Services> services;
 
@@ -270,7 +276,8 @@ bool complete(const json& rep, const SpeechCase& sc) {
 std::string dead_jobs(pqxx::connection& conn) {
   pqxx::read_transaction tx(conn);
   std::string out;
-  for (auto row : tx.exec("SELECT id, kind, payload, coalesce(last_error, '') FROM jobs WHERE status = 'dead' ORDER BY id"))
+  for (auto row :
+       tx.exec("SELECT id, kind, payload, coalesce(last_error, '') FROM jobs WHERE status = 'dead' ORDER BY id"))
     out += "job " + row[0].as<std::string>() + " " + row[1].as<std::string>() + " " + row[2].as<std::string>() + ": " +
            row[3].as<std::string>() + "\n";
   return out;
@@ -278,13 +285,15 @@ std::string dead_jobs(pqxx::connection& conn) {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-void check_transcript(pqxx::connection& conn, const json& rep, const SpeechCase& sc, const td::test::CaptionTrack& track) {
+void check_transcript(pqxx::connection& conn, const json& rep, const SpeechCase& sc,
+                      const td::test::CaptionTrack& track) {
   const std::string key = "yt:" + sc.id;
   CAPTURE(sc.speech);
   CHECK(rep["transcript"]["source"] == "auto");
   CHECK(rep["transcript"]["language"] == language_of(sc));
   pqxx::read_transaction tx(conn);
-  auto row = tx.exec_params1("SELECT source, coalesce(language, ''), segments::text FROM transcripts WHERE video_id = $1", key);
+  auto row = tx.exec_params1(
+      "SELECT source, coalesce(language, ''), segments::text FROM transcripts WHERE video_id = $1", key);
   CHECK(row[0].as<std::string>() == "auto");
   CHECK(row[1].as<std::string>() == language_of(sc));
   auto segments = json::parse(row[2].as<std::string>());
@@ -313,7 +322,8 @@ void check_transcript(pqxx::connection& conn, const json& rep, const SpeechCase&
       starts.push_back(i < ms.size() ? ms[i] : (i == 0 ? start : -1));
     }
   }
-  MESSAGE(sc.speech << ": " << segments.size() << " segments, " << timed << " with word_ms, " << words.size() << " words");
+  MESSAGE(sc.speech << ": " << segments.size() << " segments, " << timed << " with word_ms, " << words.size()
+                    << " words");
   CHECK(timed > 0);
   CHECK(untimed_multi == 0);
   CHECK(misaligned == 0);
@@ -421,13 +431,16 @@ TEST_CASE("Speeches end to end: automatic captions only, every variant, read and
   }
 
   // No job dead, failed or retried; every one done.
-  CHECK(td::test::eventually([&] {
-    pqxx::read_transaction tx(*conn);
-    return tx.exec("SELECT count(*) FROM jobs WHERE status <> 'done'")[0][0].as<int>() == 0;
-  }, 10s));
+  CHECK(td::test::eventually(
+      [&] {
+        pqxx::read_transaction tx(*conn);
+        return tx.exec("SELECT count(*) FROM jobs WHERE status <> 'done'")[0][0].as<int>() == 0;
+      },
+      10s));
   {
     pqxx::read_transaction tx(*conn);
-    for (auto row : tx.exec("SELECT id, kind, status, attempts, payload, coalesce(last_error, '') FROM jobs ORDER BY id")) {
+    for (auto row :
+         tx.exec("SELECT id, kind, status, attempts, payload, coalesce(last_error, '') FROM jobs ORDER BY id")) {
       INFO("job " << row[0].as<int64_t>() << " " << row[1].as<std::string>() << " " << row[4].as<std::string>() << " "
                   << row[2].as<std::string>() << " attempts=" << row[3].as<int>() << " " << row[5].as<std::string>());
       CHECK(row[2].as<std::string>() == "done");
@@ -435,7 +448,8 @@ TEST_CASE("Speeches end to end: automatic captions only, every variant, read and
     }
     for (auto row : tx.exec("SELECT type, coalesce(video_id, ''), data::text FROM events WHERE type LIKE '%-failed' "
                             "OR type LIKE '%-error' ORDER BY id")) {
-      FAIL_CHECK("event " << row[0].as<std::string>() << " " << row[1].as<std::string>() << " " << row[2].as<std::string>());
+      FAIL_CHECK("event " << row[0].as<std::string>() << " " << row[1].as<std::string>() << " "
+                          << row[2].as<std::string>());
     }
     CHECK(tx.exec("SELECT count(*) FROM events WHERE type = 'report-sync-failed'")[0][0].as<int>() == 0);
   }
@@ -563,11 +577,13 @@ TEST_CASE("Speeches end to end: automatic captions only, every variant, read and
   REQUIRE(r->status == 202);
   const int64_t job = json::parse(r->body)["job_id"].get<int64_t>();
   CHECK(job != first_job[again.id]);
-  REQUIRE(td::test::eventually([&] {
-    pqxx::read_transaction tx(*conn);
-    auto s = tx.exec_params1("SELECT status FROM jobs WHERE id = $1", job)[0].as<std::string>();
-    return s == "done" || s == "dead";
-  }, 30s));
+  REQUIRE(td::test::eventually(
+      [&] {
+        pqxx::read_transaction tx(*conn);
+        auto s = tx.exec_params1("SELECT status FROM jobs WHERE id = $1", job)[0].as<std::string>();
+        return s == "done" || s == "dead";
+      },
+      30s));
   {
     pqxx::read_transaction tx(*conn);
     CHECK(tx.exec_params1("SELECT status FROM jobs WHERE id = $1", job)[0].as<std::string>() == "done");
@@ -578,9 +594,12 @@ TEST_CASE("Speeches end to end: automatic captions only, every variant, read and
   CHECK(td::test::counter(*conn, "ingest_transcript_stored") == stored_before + 1);
   CHECK(td::test::counter(*conn, "ingest_transcript_fetched") == fetched_before);
   // The same, as GET /api/metrics shows it (cached for about a second).
-  CHECK(td::test::eventually([&] {
-    return get_json(c, "/api/metrics")["counters"].value("ingest_transcript_stored", int64_t{0}) == stored_before + 1;
-  }, 10s));
+  CHECK(td::test::eventually(
+      [&] {
+        return get_json(c, "/api/metrics")["counters"].value("ingest_transcript_stored", int64_t{0}) ==
+               stored_before + 1;
+      },
+      10s));
   // Whatever the ingest queued committed with its completion: nothing is.
   {
     pqxx::read_transaction tx(*conn);

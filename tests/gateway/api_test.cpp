@@ -47,7 +47,8 @@ TEST_CASE("health, readiness, unknown routes and wrong methods answer JSON") {
   auto page = c.Get("/");
   CHECK(page->status == 200);
   CHECK(page->get_header_value("Content-Type").find("text/html") == 0);
-  CHECK(page->body.find("new EventSource(withToken(\"/api/report-events\"") != std::string::npos);  // tests/browser runs it
+  CHECK(page->body.find("new EventSource(withToken(\"/api/report-events\"") !=
+        std::string::npos);  // tests/browser runs it
 }
 
 TEST_CASE("the dashboard listens to every outbox event type, from the one list") {
@@ -74,7 +75,9 @@ TEST_CASE("submit enqueues one ingest job per video and refuses bad input withou
   RunningGateway g(gateway_options(db.url()));
   auto c = g.client();
 
-  auto ok = c.Post("/api/submit", R"({"url": "https://youtu.be/dQw4w9WgXcQ?t=42", "variants": ["bullet-points", "audio-fr:beginner"]})", kJson);
+  auto ok = c.Post(
+      "/api/submit",
+      R"({"url": "https://youtu.be/dQw4w9WgXcQ?t=42", "variants": ["bullet-points", "audio-fr:beginner"]})", kJson);
   REQUIRE(ok);
   REQUIRE(ok->status == 202);
   auto j = body_json(ok);
@@ -97,7 +100,8 @@ TEST_CASE("submit enqueues one ingest job per video and refuses bad input withou
   CHECK(body_json(again)["created"] == false);
 
   // Defaults apply when variants are omitted; a user transcript is carried.
-  auto other = c.Post("/api/submit", R"({"url": "https://www.youtube.com/watch?v=abcdefghijk", "transcript": "hello there"})", kJson);
+  auto other = c.Post("/api/submit",
+                      R"({"url": "https://www.youtube.com/watch?v=abcdefghijk", "transcript": "hello there"})", kJson);
   REQUIRE(other->status == 202);
   CHECK(body_json(other)["variants"] == nlohmann::json({"comprehensive", "audio"}));
 
@@ -311,9 +315,9 @@ TEST_CASE("reports: one report, the paginated list, and bad ids") {
   CHECK(c.Get("/api/reports/yt:bbbbbbbbbbb", {{"If-None-Match", etag}})->status == 304);
 
   CHECK(c.Get("/api/reports/yt:zzzzzzzzzzz")->status == 404);
-  for (const char* bad : {"/api/reports/yt:short", "/api/reports/..", "/api/reports/yt:aaaaaaaaaa%2F",
-                          "/api/reports/yt:aaaaaaaaaaa%00", "/api/reports/%2E%2E%2Fetc%2Fpasswd",
-                          "/api/reports/yt:aaaaaaaaaaa/../../etc"}) {
+  for (const char* bad :
+       {"/api/reports/yt:short", "/api/reports/..", "/api/reports/yt:aaaaaaaaaa%2F", "/api/reports/yt:aaaaaaaaaaa%00",
+        "/api/reports/%2E%2E%2Fetc%2Fpasswd", "/api/reports/yt:aaaaaaaaaaa/../../etc"}) {
     CAPTURE(bad);
     auto b = c.Get(bad);
     REQUIRE(b);
@@ -377,7 +381,8 @@ TEST_CASE("delete removes the video, emits report-deleted and removes its unshar
   CHECK(::access((dir + "/" + name).c_str(), F_OK) != 0);
   CHECK(c.Get("/api/reports/yt:aaaaaaaaaaa")->status == 404);
   CHECK(c.Delete("/api/reports/yt:aaaaaaaaaaa")->status == 404);
-  CHECK(count_rows(*conn, "SELECT count(*) FROM events WHERE type = 'report-deleted' AND video_id = 'yt:aaaaaaaaaaa'") == 1);
+  CHECK(count_rows(*conn,
+                   "SELECT count(*) FROM events WHERE type = 'report-deleted' AND video_id = 'yt:aaaaaaaaaaa'") == 1);
   CHECK(count_rows(*conn, "SELECT count(*) FROM audio") == 0);
   ::rmdir(dir.c_str());
 }
@@ -387,7 +392,9 @@ TEST_CASE("header injection and odd requests get clean errors") {
   auto conn = migrated_connection(db.url());
   RunningGateway g(gateway_options(db.url()));
   // CR LF encoded in the path must not become a header.
-  auto a = raw_exchange(g.port, "GET /api/reports/yt:aaaaaaaaaaa%0d%0aX-Injected:%20yes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto a = raw_exchange(
+      g.port,
+      "GET /api/reports/yt:aaaaaaaaaaa%0d%0aX-Injected:%20yes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   CHECK(a.find("HTTP/1.1 400") == 0);
   CHECK(a.find("\r\nX-Injected") == std::string::npos);
   CHECK(a.find(R"(invalid video id 'yt:aaaaaaaaaaa\\x0d\\x0aX-Injected: yes')") != std::string::npos);
@@ -396,7 +403,8 @@ TEST_CASE("header injection and odd requests get clean errors") {
   REQUIRE(nul);
   CHECK(nul->status == 400);
   CHECK(nlohmann::json::parse(nul->body)["error"] == "invalid video id 'yt:\\x00abc': expected yt:<11-character id>");
-  auto b = raw_exchange(g.port, "GET /api/nothing%0d%0aSet-Cookie:%20a=b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto b =
+      raw_exchange(g.port, "GET /api/nothing%0d%0aSet-Cookie:%20a=b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   CHECK(b.find("HTTP/1.1 404") == 0);
   CHECK(b.find("\r\nSet-Cookie") == std::string::npos);
   // A bare CR inside a header value, and a garbage request line.

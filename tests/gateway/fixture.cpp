@@ -1,5 +1,5 @@
-#include "support/helpers.h"
 #include "fixture.h"
+#include "support/helpers.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

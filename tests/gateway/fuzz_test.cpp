@@ -78,7 +78,8 @@ class Generator {
     const std::string body = "{\"video_id\": \"" + seeded() + "\"}";
     std::string h = "POST /api/reprocess HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
     if (pick(2)) h += "X-Reprocess-Token: " + corrupt(kReprocess) + "\r\n";
-    else h += "X-Reprocess-Token: " + (pick(2) ? kReprocess : bytes(5)) + "\r\nX-Reprocess-Token: " + kReprocess + "x\r\n";
+    else
+      h += "X-Reprocess-Token: " + (pick(2) ? kReprocess : bytes(5)) + "\r\nX-Reprocess-Token: " + kReprocess + "x\r\n";
     return with_body(h, body);
   }
   std::string bad_auth_header() {
@@ -90,8 +91,8 @@ class Generator {
   }
   std::string bad_text_query() {
     const char* field = pick(2) ? "q" : "cursor";
-    return "GET /api/reports?" + std::string(field) + "=" + percent(bytes(12)) +
-           "&limit=" + std::to_string(pick(200)) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    return "GET /api/reports?" + std::string(field) + "=" + percent(bytes(12)) + "&limit=" + std::to_string(pick(200)) +
+           " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   }
   std::string bad_path() {
     const char* prefixes[] = {"/api/reports/", "/api/reports/yt:", "/api/audio/yt:", "/api/", "/"};
@@ -109,7 +110,8 @@ class Generator {
     return out + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   }
   std::string broken_framing() {
-    const char* lengths[] = {"-5", "-0", "99999999999999999999999", "1e3", "0x10", " 12", "12abc", "", "4294967296", "5000000"};
+    const char* lengths[] = {"-5",         "-0",     "99999999999999999999999", "1e3", "0x10", " 12", "12abc", "",
+                             "4294967296", "5000000"};
     std::string h = "POST /api/submit HTTP/1.1\r\nHost: x\r\n";
     switch (pick(4)) {
       case 0: h += std::string("Content-Length: ") + lengths[pick(10)] + "\r\n"; break;
@@ -148,7 +150,8 @@ std::vector<int> statuses(const std::string& s) {
 }  // namespace
 
 TEST_CASE("fuzz: hostile requests never get a 5xx (but 503), health answers, seeded reports stay unchanged") {
-  const uint32_t seed = std::getenv("TUBEDIGEST_FUZZ_SEED") ? std::strtoul(std::getenv("TUBEDIGEST_FUZZ_SEED"), nullptr, 10) : 13;
+  const uint32_t seed =
+      std::getenv("TUBEDIGEST_FUZZ_SEED") ? std::strtoul(std::getenv("TUBEDIGEST_FUZZ_SEED"), nullptr, 10) : 13;
   CAPTURE(seed);
   TestDatabase db("gwfuzz");
   auto conn = migrated_connection(db.url());
@@ -224,5 +227,7 @@ TEST_CASE("fuzz: hostile requests never get a 5xx (but 503), health answers, see
   CHECK(health_bad == 0);
   CHECK(health_ok > 0);
   CHECK(snapshot() == before);
-  CHECK(count_rows(*conn, "SELECT count(*) FROM jobs WHERE subject IN ('yt:fuzzAAAAAAA', 'yt:fuzzBBBBBBB', 'yt:fuzzCCCCCCC')") == 0);
+  CHECK(count_rows(
+            *conn,
+            "SELECT count(*) FROM jobs WHERE subject IN ('yt:fuzzAAAAAAA', 'yt:fuzzBBBBBBB', 'yt:fuzzCCCCCCC')") == 0);
 }

@@ -56,7 +56,8 @@ TEST_CASE("token headers with NUL, CR or control bytes, or given twice, are refu
 
   SUBCASE("X-Reprocess-Token") {
     const std::string t = "X-Reprocess-Token: ";
-    CHECK(status_of(raw_exchange(g.port, reprocess_with(t + kReprocess + std::string("\0garbage", 8) + "\r\n"))) == 400);
+    CHECK(status_of(raw_exchange(g.port, reprocess_with(t + kReprocess + std::string("\0garbage", 8) + "\r\n"))) ==
+          400);
     CHECK(status_of(raw_exchange(g.port, reprocess_with(t + kReprocess + "\x01\r\n"))) == 400);
     CHECK(status_of(raw_exchange(g.port, reprocess_with(t + kReprocess + "\rX: y\r\n"))) == 400);
     CHECK(status_of(raw_exchange(g.port, reprocess_with(t + kReprocess + "\r\n" + t + "wrong\r\n"))) == 400);
@@ -132,14 +133,16 @@ TEST_CASE("pipelined requests are answered in order; broken framing and malforme
   CHECK(closed);
   CHECK(clock::now() - start < std::chrono::seconds(5));
   CHECK(count_answers(three) == 3);
-  auto ok = three.find("{\"status\":\"ok\"}"), ready = three.find("{\"status\":\"ready\"}"), nf = three.find("HTTP/1.1 404");
+  auto ok = three.find("{\"status\":\"ok\"}"), ready = three.find("{\"status\":\"ready\"}"),
+       nf = three.find("HTTP/1.1 404");
   CHECK(ok < ready);
   CHECK(ready < nf);
   CHECK(nf != std::string::npos);
 
   // Two requests in one write, keep-alive: both answered at once (the
   // connection then idles, which the short wait here cuts off).
-  auto two = raw_exchange(g.port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n", 1500);
+  auto two =
+      raw_exchange(g.port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n", 1500);
   CHECK(count_answers(two) == 2);
 
   // Each of these is answered and its connection closed, long before the
@@ -151,11 +154,15 @@ TEST_CASE("pipelined requests are answered in order; broken framing and malforme
   };
   const std::vector<Case> cases = {
       {"negative Content-Length", "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400},
-      {"overflowing Content-Length", "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400},
+      {"overflowing Content-Length",
+       "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400},
       {"Content-Length over the limit", "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n", 413},
-      {"two Content-Lengths", "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400},
-      {"Content-Length and chunked", "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}", 400},
-      {"other Transfer-Encoding", "POST /api/submit HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 400},
+      {"two Content-Lengths",
+       "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400},
+      {"Content-Length and chunked",
+       "POST /api/submit HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}", 400},
+      {"other Transfer-Encoding", "POST /api/submit HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+       400},
       {"GET with a body", "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 400},
       {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400},
       {"garbage", "NONSENSE\r\n\r\n", 400},

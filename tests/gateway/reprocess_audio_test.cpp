@@ -35,13 +35,16 @@ TEST_CASE("reprocess: fail closed, constant-time token, validation, scheduled th
   CHECK(c.Post("/api/reprocess", {{"X-Reprocess-Token", "rp-tokex"}}, body, kJson)->status == 403);
   CHECK(c.Post("/api/reprocess", {{"X-Reprocess-Token", "rp-token-longer"}}, body, kJson)->status == 403);
   httplib::Headers tok{{"X-Reprocess-Token", "rp-token"}};
-  auto bad = c.Post("/api/reprocess", tok, R"({"video_id": "yt:aaaaaaaaaaa", "summary_types": ["comprehensive", "poem"]})", kJson);
+  auto bad = c.Post("/api/reprocess", tok,
+                    R"({"video_id": "yt:aaaaaaaaaaa", "summary_types": ["comprehensive", "poem"]})", kJson);
   CHECK(bad->status == 400);
   CHECK(body_json(bad)["error"].get<std::string>().find("bullet-points") != std::string::npos);
   CHECK(c.Post("/api/reprocess", tok, R"({"video_id": "yt:zzzzzzzzzzz"})", kJson)->status == 404);
-  CHECK(c.Post("/api/reprocess", tok, R"({"video_id": "yt:aaaaaaaaaaa", "regenerate_audio": "yes"})", kJson)->status == 400);
+  CHECK(c.Post("/api/reprocess", tok, R"({"video_id": "yt:aaaaaaaaaaa", "regenerate_audio": "yes"})", kJson)->status ==
+        400);
   CHECK(c.Post("/api/reprocess", tok, R"({})", kJson)->status == 400);
-  CHECK(c.Post("/api/reprocess", tok, R"({"video_id": "yt:aaaaaaaaaaa", "url": "yt:bbbbbbbbbbb"})", kJson)->status == 400);
+  CHECK(c.Post("/api/reprocess", tok, R"({"video_id": "yt:aaaaaaaaaaa", "url": "yt:bbbbbbbbbbb"})", kJson)->status ==
+        400);
   CHECK(count_rows(*conn, "SELECT count(*) FROM jobs") == 0);
 
   // summary_types omitted: every variant the video has.
@@ -64,14 +67,17 @@ TEST_CASE("reprocess: fail closed, constant-time token, validation, scheduled th
     }
   }
   // The same request while pending: same ids, no new jobs; the url form counts as the same video.
-  auto r2 = c.Post("/api/reprocess", tok, R"({"url": "https://youtu.be/aaaaaaaaaaa", "summary_types": ["key-insights", "comprehensive"]})", kJson);
+  auto r2 =
+      c.Post("/api/reprocess", tok,
+             R"({"url": "https://youtu.be/aaaaaaaaaaa", "summary_types": ["key-insights", "comprehensive"]})", kJson);
   REQUIRE(r2->status == 202);
   auto j2 = body_json(r2);
   CHECK(j2["status"] == "already_scheduled");
   CHECK(j2["job_ids"] == j1["job_ids"]);
   CHECK(count_rows(*conn, "SELECT count(*) FROM jobs") == 2);
   // With regenerate_audio it is another request.
-  auto r3 = c.Post("/api/reprocess", tok, R"({"video_id": "yt:aaaaaaaaaaa", "summary_types": ["audio"], "regenerate_audio": true})", kJson);
+  auto r3 = c.Post("/api/reprocess", tok,
+                   R"({"video_id": "yt:aaaaaaaaaaa", "summary_types": ["audio"], "regenerate_audio": true})", kJson);
   REQUIRE(r3->status == 202);
   CHECK(body_json(r3)["status"] == "scheduled");
   CHECK(count_rows(*conn, "SELECT count(*) FROM jobs") == 3);
@@ -80,7 +86,8 @@ TEST_CASE("reprocess: fail closed, constant-time token, validation, scheduled th
   {
     pqxx::read_transaction tx(*conn);
     auto data = nlohmann::json::parse(
-        tx.exec1("SELECT data::text FROM events WHERE type = 'reprocess-scheduled' ORDER BY id LIMIT 1")[0].as<std::string>());
+        tx.exec1("SELECT data::text FROM events WHERE type = 'reprocess-scheduled' ORDER BY id LIMIT 1")[0]
+            .as<std::string>());
     CHECK(data["job_ids"] == j1["job_ids"]);
     CHECK(metrics::snapshot(tx).counter("reprocess_requested") == 2);
   }
@@ -124,7 +131,7 @@ TEST_CASE("audio: Content-Length, ETag/304, Range 206/416, HEAD, unknown variant
   CHECK(head->status == 200);
   CHECK(head->get_header_value("Content-Length") == std::to_string(mp3.size()));
 
-  CHECK(c.Get("/api/audio/yt:aaaaaaaaaaa/audio-fr.mp3")->status == 404);    // none stored
+  CHECK(c.Get("/api/audio/yt:aaaaaaaaaaa/audio-fr.mp3")->status == 404);       // none stored
   CHECK(c.Get("/api/audio/yt:aaaaaaaaaaa/comprehensive.mp3")->status == 404);  // a text variant
   CHECK(c.Get("/api/audio/yt:aaaaaaaaaaa/bogus.mp3")->status == 404);
   CHECK(c.Get("/api/audio/yt:bad/audio.mp3")->status == 400);
@@ -158,8 +165,8 @@ TEST_CASE("metrics: the contract JSON keys and the Prometheus text format") {
   auto r = c.Get("/api/metrics");
   REQUIRE(r->status == 200);
   auto j = body_json(r);
-  for (const char* k : {"counters", "sse_clients_current", "timings", "queues", "last_ingest_at", "last_ingest_video",
-                        "generated_at"})
+  for (const char* k :
+       {"counters", "sse_clients_current", "timings", "queues", "last_ingest_at", "last_ingest_video", "generated_at"})
     CHECK_MESSAGE(j.contains(k), k);
   for (const char* k : {"ingest_success", "ingest_failure", "summarize_success", "summarize_failure", "tts_success",
                         "tts_failure", "audio_generated", "audio_reused", "reprocess_requested", "reprocess_success",
@@ -189,17 +196,16 @@ TEST_CASE("metrics: the contract JSON keys and the Prometheus text format") {
   REQUIRE(p->status == 200);
   CHECK(p->get_header_value("Content-Type").find("text/plain; version=0.0.4") == 0);
   const auto& t = p->body;
-  for (const char* line :
-       {"# TYPE tubedigest_stage_jobs_total counter\n",
-        "tubedigest_stage_jobs_total{stage=\"ingest\",outcome=\"success\"} 3\n",
-        "tubedigest_stage_jobs_total{stage=\"summarize\",outcome=\"failure\"} 1\n",
-        "# TYPE tubedigest_stage_duration_seconds histogram\n",
-        "tubedigest_stage_duration_seconds_count{stage=\"ingest\"} 2\n",
-        "tubedigest_stage_duration_seconds_bucket{stage=\"ingest\",le=\"+Inf\"} 2\n",
-        "tubedigest_stage_duration_seconds_bucket{stage=\"ingest\",le=\"0.25\"} 1\n",
-        "tubedigest_queue_wait_seconds_count 1\n", "# TYPE tubedigest_sse_clients_current gauge\n",
-        "tubedigest_queue_jobs{kind=\"ingest\",state=\"queued\"} 1\n", "tubedigest_reprocess_total{event=\"requested\"} 0\n",
-        "# HELP tubedigest_audio_total "}) {
+  for (const char* line : {"# TYPE tubedigest_stage_jobs_total counter\n",
+                           "tubedigest_stage_jobs_total{stage=\"ingest\",outcome=\"success\"} 3\n",
+                           "tubedigest_stage_jobs_total{stage=\"summarize\",outcome=\"failure\"} 1\n",
+                           "# TYPE tubedigest_stage_duration_seconds histogram\n",
+                           "tubedigest_stage_duration_seconds_count{stage=\"ingest\"} 2\n",
+                           "tubedigest_stage_duration_seconds_bucket{stage=\"ingest\",le=\"+Inf\"} 2\n",
+                           "tubedigest_stage_duration_seconds_bucket{stage=\"ingest\",le=\"0.25\"} 1\n",
+                           "tubedigest_queue_wait_seconds_count 1\n", "# TYPE tubedigest_sse_clients_current gauge\n",
+                           "tubedigest_queue_jobs{kind=\"ingest\",state=\"queued\"} 1\n",
+                           "tubedigest_reprocess_total{event=\"requested\"} 0\n", "# HELP tubedigest_audio_total "}) {
     CHECK_MESSAGE(t.find(line) != std::string::npos, line);
   }
   // Every sample line is `name{labels} value` with the prefix.

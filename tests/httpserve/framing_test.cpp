@@ -10,7 +10,8 @@ using td::httpserve::check_framing;
 
 namespace {
 
-httplib::Request request(const std::string& method, std::initializer_list<std::pair<std::string, std::string>> headers) {
+httplib::Request request(const std::string& method,
+                         std::initializer_list<std::pair<std::string, std::string>> headers) {
   httplib::Request r;
   r.method = method;
   for (const auto& [k, v] : headers) r.headers.emplace(k, v);

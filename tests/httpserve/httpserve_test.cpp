@@ -1,5 +1,5 @@
-#include <doctest/doctest.h>
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -9,20 +9,21 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "support/helpers.h"
 #include "common/errors.h"
 #include "httpserve/auth.h"
 #include "httpserve/bytes.h"
 #include "httpserve/errors.h"
 #include "httpserve/pool.h"
 #include "httpserve/routes.h"
+#include "support/helpers.h"
 
 using namespace std::chrono_literals;
 using namespace td::httpserve;
 
 namespace {
 struct Server {
-  explicit Server(std::function<void(httplib::Server&, Router&)> setup, size_t max_body = 1024) : router(svr, max_body) {
+  explicit Server(std::function<void(httplib::Server&, Router&)> setup, size_t max_body = 1024)
+      : router(svr, max_body) {
     ServerLimits l;
     l.api_threads = 2;
     l.stream_threads = 8;
@@ -80,9 +81,8 @@ TEST_CASE("unknown routes answer 404 JSON, wrong methods 405 JSON with Allow") {
     r.get(R"(/api/reports/(yt:[A-Za-z0-9_-]{1,64}))", [](const httplib::Request& req, httplib::Response& res) {
       res.set_content(nlohmann::json{{"id", req.matches[1].str()}}.dump(), "application/json");
     });
-    r.del(R"(/api/reports/(yt:[A-Za-z0-9_-]{1,64}))", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 204;
-    });
+    r.del(R"(/api/reports/(yt:[A-Za-z0-9_-]{1,64}))",
+          [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
     r.post("/api/submit", [](const httplib::Request&, httplib::Response& res, const std::string& body) {
       auto j = nlohmann::json::parse(body);  // invalid JSON throws -> 500? no: caught below
       res.status = 202;
@@ -129,7 +129,9 @@ TEST_CASE("unknown routes answer 404 JSON, wrong methods 405 JSON with Allow") {
 
 TEST_CASE("PermanentError from a handler is a 400 with its message") {
   Server s([](httplib::Server&, Router& r) {
-    r.get("/x", [](const httplib::Request&, httplib::Response&) { throw td::PermanentError("bad_input", "url is not a YouTube link"); });
+    r.get("/x", [](const httplib::Request&, httplib::Response&) {
+      throw td::PermanentError("bad_input", "url is not a YouTube link");
+    });
   });
   httplib::Client cli("127.0.0.1", s.port);
   auto res = cli.Get("/x");
@@ -140,12 +142,14 @@ TEST_CASE("PermanentError from a handler is a 400 with its message") {
 
 TEST_CASE("bodies over the limit get 413 JSON, with Content-Length or chunked, and the connection stays usable") {
   std::atomic<int> handled{0};
-  Server s([&](httplib::Server&, Router& r) {
-    r.post("/api/submit", [&](const httplib::Request&, httplib::Response& res, const std::string& body) {
-      handled++;
-      res.set_content(std::to_string(body.size()), "text/plain");
-    });
-  }, 1024);
+  Server s(
+      [&](httplib::Server&, Router& r) {
+        r.post("/api/submit", [&](const httplib::Request&, httplib::Response& res, const std::string& body) {
+          handled++;
+          res.set_content(std::to_string(body.size()), "text/plain");
+        });
+      },
+      1024);
   httplib::Client cli("127.0.0.1", s.port);
   auto small = cli.Post("/api/submit", std::string(1000, 'a'), "application/json");
   REQUIRE(small);
@@ -162,7 +166,8 @@ TEST_CASE("bodies over the limit get 413 JSON, with Content-Length or chunked, a
   CHECK(after->status == 200);
 
   // Chunked: httplib 0.11 would buffer this without bound on a plain handler.
-  std::string chunked = "POST /api/submit HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n";
+  std::string chunked =
+      "POST /api/submit HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n";
   for (int i = 0; i < 8; ++i) chunked += "200\r\n" + std::string(512, 'b') + "\r\n";
   chunked += "0\r\n\r\n";
   // httplib 0.11 drops pipelined bytes, so the second request goes after the answer.
@@ -182,7 +187,9 @@ TEST_CASE("serve_bytes: full, ranges, 416, ETag and 304") {
   }());
   const std::string etag = etag_for(*blob);
   Server s([&](httplib::Server&, Router& r) {
-    r.get("/a.mp3", [&](const httplib::Request& req, httplib::Response& res) { serve_bytes(req, res, blob, "audio/mpeg", etag); });
+    r.get("/a.mp3", [&](const httplib::Request& req, httplib::Response& res) {
+      serve_bytes(req, res, blob, "audio/mpeg", etag);
+    });
   });
   httplib::Client cli("127.0.0.1", s.port);
   auto full = cli.Get("/a.mp3");
@@ -200,9 +207,11 @@ TEST_CASE("serve_bytes: full, ranges, 416, ETag and 304") {
     const char* content_range;
     size_t first, len;
   };
-  for (auto c : {Case{"bytes=0-99", 206, "bytes 0-99/1000", 0, 100}, Case{"bytes=990-", 206, "bytes 990-999/1000", 990, 10},
-                 Case{"bytes=-5", 206, "bytes 995-999/1000", 995, 5}, Case{"bytes=900-5000", 206, "bytes 900-999/1000", 900, 100},
-                 Case{"bytes=1000-", 416, "bytes */1000", 0, 0}, Case{"bytes=0-1,5-6", 200, "", 0, 1000}}) {
+  for (auto c :
+       {Case{"bytes=0-99", 206, "bytes 0-99/1000", 0, 100}, Case{"bytes=990-", 206, "bytes 990-999/1000", 990, 10},
+        Case{"bytes=-5", 206, "bytes 995-999/1000", 995, 5},
+        Case{"bytes=900-5000", 206, "bytes 900-999/1000", 900, 100}, Case{"bytes=1000-", 416, "bytes */1000", 0, 0},
+        Case{"bytes=0-1,5-6", 200, "", 0, 1000}}) {
     CAPTURE(c.range);
     auto r = cli.Get("/a.mp3", {{"Range", c.range}});
     REQUIRE(r);
@@ -269,8 +278,8 @@ TEST_CASE("the elastic pool grows past its minimum for long tasks and keeps serv
   CHECK(pool.stats().threads >= 21);
   release = true;
   std::this_thread::sleep_for(600ms);  // idle_exit is 200 ms
-  pool.enqueue([] {});                  // also joins retired workers
-  CHECK(pool.stats().threads == 2);  // idle workers above the minimum retired
+  pool.enqueue([] {});                 // also joins retired workers
+  CHECK(pool.stats().threads == 2);    // idle workers above the minimum retired
   CHECK(done == 20);
   pool.shutdown();
 }

@@ -59,15 +59,15 @@ struct Harness {
   std::string log_file = "/tmp/td-ytdlp-" + std::to_string(getpid()) + "-" + db.name() + ".log";
 
   std::shared_ptr<td::ingest::IngestStage> stage(std::vector<std::string> env = {},
-                                           std::shared_ptr<td::youtube::MetadataSource> metadata = nullptr) {
+                                                 std::shared_ptr<td::youtube::MetadataSource> metadata = nullptr) {
     env.push_back("FAKE_YTDLP_LOG=" + log_file);
     auto cfg = fake_ytdlp(env);
     if (!metadata) metadata = std::make_shared<td::youtube::YtDlpSource>(cfg);
     td::ingest::Config config;
     config.default_variants = {"comprehensive", "audio"};
     config.throttle_backoff = {10min, 1h, 0.0};
-    auto transcripts = std::make_shared<CountingTranscripts>(
-        std::make_shared<td::youtube::YtDlpTranscriptSource>(cfg), transcript_fetches);
+    auto transcripts = std::make_shared<CountingTranscripts>(std::make_shared<td::youtube::YtDlpTranscriptSource>(cfg),
+                                                             transcript_fetches);
     return std::make_shared<td::ingest::IngestStage>(metadata, transcripts, config);
   }
 
@@ -102,8 +102,8 @@ struct Harness {
                  std::optional<std::string> transcript = std::nullopt, bool refresh = false) {
     Queue q;
     pqxx::work tx(*conn);
-    auto job = td::store::enqueue_ingest(tx, q,
-                                         {video, "https://youtu.be/" + video.substr(3), variants, transcript, refresh});
+    auto job =
+        td::store::enqueue_ingest(tx, q, {video, "https://youtu.be/" + video.substr(3), variants, transcript, refresh});
     tx.commit();
     return job.id;
   }
@@ -133,7 +133,8 @@ struct Harness {
     std::string line;
     int n = 0;
     while (std::getline(in, line)) {
-      bool captions = line.find("--write-subs") != std::string::npos || line.find("--write-auto-subs") != std::string::npos;
+      bool captions =
+          line.find("--write-subs") != std::string::npos || line.find("--write-auto-subs") != std::string::npos;
       if ((kind == "captions") == captions) ++n;
     }
     return n;
@@ -187,8 +188,9 @@ TEST_CASE("Ingest: metadata comes from the cache within its TTL; submitting agai
     // Pretend the summaries exist: a second submit must not redo them.
     pqxx::work tx(*h.conn);
     tx.exec("UPDATE jobs SET status = 'done', finished_at = now() WHERE kind = 'summarize'");
-    tx.exec("INSERT INTO summaries (video_id, variant, revision, text, provider) "
-            "VALUES ('yt:tdManualEn1', 'comprehensive', 1, 'x', 'extractive')");
+    tx.exec(
+        "INSERT INTO summaries (video_id, variant, revision, text, provider) "
+        "VALUES ('yt:tdManualEn1', 'comprehensive', 1, 'x', 'extractive')");
     tx.commit();
   }
   auto second = h.submit("yt:tdManualEn1");
@@ -251,16 +253,19 @@ TEST_CASE("Ingest: a live stream that has not ended is refused with live_not_fin
 
 TEST_CASE("Ingest: YouTube throttling pauses every replica; jobs wait without failing") {
   Harness h;
-  Harness::Running w(h.db.url(),
-                     h.stage({"FAKE_YTDLP_STDERR=ERROR: [youtube] tdManualEn1: Sign in to confirm you\xE2\x80\x99re not a bot. "
-                              "Use --cookies-from-browser or --cookies for the authentication."}));
+  Harness::Running w(
+      h.db.url(),
+      h.stage({"FAKE_YTDLP_STDERR=ERROR: [youtube] tdManualEn1: Sign in to confirm you\xE2\x80\x99re not a bot. "
+               "Use --cookies-from-browser or --cookies for the authentication."}));
   auto job = h.submit("yt:tdManualEn1");
   pqxx::connection c(h.db.url());
   td::store::prepare(c);
-  REQUIRE(td::test::eventually([&] {
-    pqxx::read_transaction tx(c);
-    return td::store::active_pause(tx, td::ingest::kYoutubePause).has_value();
-  }, 20s));
+  REQUIRE(td::test::eventually(
+      [&] {
+        pqxx::read_transaction tx(c);
+        return td::store::active_pause(tx, td::ingest::kYoutubePause).has_value();
+      },
+      20s));
   REQUIRE(td::test::eventually([&] { return h.status(job) == "queued"; }, 10s));
   auto other = h.submit("yt:tdAutoRoll1");
   std::this_thread::sleep_for(800ms);
@@ -311,8 +316,8 @@ TEST_CASE("Ingest: when yt-dlp fails, the Data API supplies the metadata") {
   td::youtube::DataApiConfig cfg;
   cfg.base = api.base();
   cfg.key = "test-key";
-  auto metadata = std::make_shared<td::youtube::FallbackMetadataSource>(
-      ytdlp, std::make_shared<td::youtube::DataApiSource>(cfg));
+  auto metadata =
+      std::make_shared<td::youtube::FallbackMetadataSource>(ytdlp, std::make_shared<td::youtube::DataApiSource>(cfg));
   Harness::Running w(h.db.url(), h.stage(env, metadata));
   auto job = h.submit("yt:apiVideo001", {"comprehensive"}, std::string("A transcript the user pasted, about music."));
   REQUIRE(td::test::eventually([&] { return h.finished(job); }, 20s));
@@ -371,7 +376,11 @@ TEST_CASE("Ingest: two replicas racing on one video store one video and one set 
   {
     pqxx::work tx(*h.conn);
     for (int i = 0; i < 2; ++i)
-      ids.push_back(q.enqueue(tx, {"ingest", R"({"video_id":"yt:tdAutoRoll1","url":"x","variants":["comprehensive","bullet-points"]})", {}}).id);
+      ids.push_back(
+          q.enqueue(tx, {"ingest",
+                         R"({"video_id":"yt:tdAutoRoll1","url":"x","variants":["comprehensive","bullet-points"]})",
+                         {}})
+              .id);
     tx.commit();
   }
   REQUIRE(td::test::eventually([&] { return h.finished(ids[0]) && h.finished(ids[1]); }, 30s));
@@ -393,8 +402,8 @@ TEST_CASE("tubedigest submit: several URLs queue together; a bad one or a stray 
     pqxx::read_transaction tx(*h.conn);
     return tx.exec("SELECT count(*) FROM jobs WHERE kind = 'ingest'")[0][0].as<int>();
   };
-  auto bad = td::process::run({cli, "submit", "--database-url", h.db.url(), "https://youtu.be/tdManualEn1",
-                               "https://example.com/watch?v=x"});
+  auto bad = td::process::run(
+      {cli, "submit", "--database-url", h.db.url(), "https://youtu.be/tdManualEn1", "https://example.com/watch?v=x"});
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("not a YouTube") != std::string::npos);
   CHECK(jobs() == 0);
@@ -408,8 +417,8 @@ TEST_CASE("tubedigest submit: several URLs queue together; a bad one or a stray 
   CHECK(ok.out.find("yt:tdManualEn1 queued") != std::string::npos);
   CHECK(ok.out.find("yt:tdAutoRoll1 queued") != std::string::npos);
   CHECK(jobs() == 2);
-  auto two_files = td::process::run({cli, "submit", "--database-url", h.db.url(), "--transcript-file", "/dev/null",
-                                     "tdManualEn1", "tdAutoRoll1"});
+  auto two_files = td::process::run(
+      {cli, "submit", "--database-url", h.db.url(), "--transcript-file", "/dev/null", "tdManualEn1", "tdAutoRoll1"});
   CHECK(two_files.exit_code == 1);
   CHECK(two_files.err.find("one URL") != std::string::npos);
 }
@@ -441,7 +450,8 @@ TEST_CASE("Ingest: a submit that lands after a finished ingest queues a new one 
   pqxx::read_transaction tx(*h.conn);
   // comprehensive is queued once (the second ingest sees its job pending or
   // its summary stored), key-insights once.
-  auto rows = tx.exec("SELECT payload::jsonb->>'variant', count(*) FROM jobs WHERE kind = 'summarize' GROUP BY 1 ORDER BY 1");
+  auto rows =
+      tx.exec("SELECT payload::jsonb->>'variant', count(*) FROM jobs WHERE kind = 'summarize' GROUP BY 1 ORDER BY 1");
   REQUIRE(rows.size() == 2);
   CHECK(rows[0][0].as<std::string>() == "comprehensive");
   CHECK(rows[1][0].as<std::string>() == "key-insights");
@@ -462,9 +472,10 @@ std::vector<std::string> transcript_paths(Harness& h) {
 // Marks the stored transcript so a test can tell a reused row from a new one.
 void mark_stored_transcript(pqxx::connection& c, const std::string& video, const std::string& text) {
   pqxx::work tx(c);
-  tx.exec_params("UPDATE transcripts SET text = $2, word_count = 3, created_at = now() - interval '1 hour' "
-                 "WHERE video_id = $1",
-                 video, text);
+  tx.exec_params(
+      "UPDATE transcripts SET text = $2, word_count = 3, created_at = now() - interval '1 hour' "
+      "WHERE video_id = $1",
+      video, text);
   tx.commit();
 }
 
@@ -484,9 +495,9 @@ TEST_CASE("Ingest: a video submitted again reuses its stored transcript without 
   REQUIRE(second != first);
   REQUIRE(td::test::eventually([&] { return h.finished(second); }, 20s));
   CHECK(h.status(second) == "done");
-  CHECK(h.transcript_fetches == 1);        // the source was not asked again
-  CHECK(h.ytdlp_calls("captions") == 1);   // no caption download
-  CHECK(h.ytdlp_calls("metadata") == 1);   // and the metadata came from the cache
+  CHECK(h.transcript_fetches == 1);       // the source was not asked again
+  CHECK(h.ytdlp_calls("captions") == 1);  // no caption download
+  CHECK(h.ytdlp_calls("metadata") == 1);  // and the metadata came from the cache
   {
     pqxx::read_transaction tx(*h.conn);
     auto t = td::store::get_transcript(tx, "yt:tdManualEn1");
@@ -496,8 +507,12 @@ TEST_CASE("Ingest: a video submitted again reuses its stored transcript without 
     // Marked as stored now: GET /api/metrics' last_ingest_at moves as before.
     CHECK(tx.exec("SELECT created_at > now() - interval '1 minute' FROM transcripts")[0][0].as<bool>());
     // The new variant is queued from the reused transcript.
-    CHECK(tx.exec("SELECT count(*) FROM jobs WHERE kind = 'summarize' AND payload::jsonb->>'variant' = 'key-insights'")
-              [0][0].as<int>() == 1);
+    CHECK(
+        tx
+            .exec(
+                "SELECT count(*) FROM jobs WHERE kind = 'summarize' AND payload::jsonb->>'variant' = 'key-insights'")[0]
+                                                                                                                     [0]
+            .as<int>() == 1);
   }
   CHECK(transcript_paths(h) == std::vector<std::string>{"fetched", "stored"});
   CHECK(h.counter("ingest_transcript_fetched") == 1);
@@ -525,7 +540,8 @@ TEST_CASE("Ingest: refresh fetches metadata and captions again and replaces the 
     REQUIRE(t);
     CHECK(t->text != "the stored words");
     CHECK(t->word_count > 30);
-    auto p = nlohmann::json::parse(tx.exec_params1("SELECT payload FROM jobs WHERE id = $1", refresh)[0].as<std::string>());
+    auto p =
+        nlohmann::json::parse(tx.exec_params1("SELECT payload FROM jobs WHERE id = $1", refresh)[0].as<std::string>());
     CHECK(p["refresh"] == true);
   }
   CHECK(transcript_paths(h) == std::vector<std::string>{"fetched", "fetched"});

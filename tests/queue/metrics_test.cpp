@@ -2,8 +2,8 @@
 
 #include <thread>
 
-#include "support/helpers.h"
 #include "metrics/metrics.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 
 TEST_CASE("Counters are exact with 4 concurrent writers and roll back with their transaction") {

@@ -4,8 +4,8 @@
 #include <set>
 #include <thread>
 
-#include "support/helpers.h"
 #include "queue/queue.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 
 using namespace std::chrono_literals;
@@ -83,9 +83,8 @@ TEST_CASE_FIXTURE(Fixture, "DedupKey: a pending job with the key is returned ins
   auto a = queue.enqueue(tx, {"k", "{}", o});
   auto b = queue.enqueue(tx, {"k", "{}", o});
   // Same key twice inside one batch, plus one without a key.
-  auto batch = queue.enqueue_many(tx, {{"k", "{}", {.dedup_key = "video:xyz"}},
-                                       {"k", "{}", {.dedup_key = "video:xyz"}},
-                                       {"k", "{}", {}}});
+  auto batch = queue.enqueue_many(
+      tx, {{"k", "{}", {.dedup_key = "video:xyz"}}, {"k", "{}", {.dedup_key = "video:xyz"}}, {"k", "{}", {}}});
   tx.commit();
   CHECK(a.created);
   CHECK_FALSE(b.created);
@@ -316,7 +315,8 @@ TEST_CASE_FIXTURE(Fixture, "Notify: one notification per kind per transaction, d
 TEST_CASE_FIXTURE(Fixture, "BatchEnqueue keeps input order and stores every field") {
   std::vector<NewJob> batch;
   for (int i = 0; i < 1000; ++i)
-    batch.push_back({"k", "{\"i\":" + std::to_string(i) + ",\"s\":\"quote\\\" back\\\\slash {brace}\"}",
+    batch.push_back({"k",
+                     "{\"i\":" + std::to_string(i) + ",\"s\":\"quote\\\" back\\\\slash {brace}\"}",
                      {.priority = i % 3, .max_attempts = 7, .subject = "yt:" + std::to_string(i)}});
   pqxx::work tx(*conn);
   auto out = queue.enqueue_many(tx, batch);

@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "common/process.h"
-#include "support/helpers.h"
 #include "queue/queue.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 #include "worker/worker.h"
 
@@ -34,7 +34,8 @@ class Cluster {
     } catch (...) {
     }
     std::string rm = "rm -rf " + dir_;
-    if (std::system(rm.c_str()) != 0) {}
+    if (std::system(rm.c_str()) != 0) {
+    }
   }
   void start() { sh("pg_start " + dir_ + "/data " + port_ + " fsync=off"); }
   void stop() { sh("pg_stop " + dir_ + "/data"); }

@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
   td::log::init("test-worker");
   cxxopts::Options o("td_test_worker", "worker process for tests");
   o.add_options()("database-url", "", cxxopts::value<std::string>())("kind", "", cxxopts::value<std::string>())(
-      "lease-ms", "", cxxopts::value<int>()->default_value("60000"))(
-      "concurrency", "", cxxopts::value<int>()->default_value("1"));
+      "lease-ms", "", cxxopts::value<int>()->default_value("60000"))("concurrency", "",
+                                                                     cxxopts::value<int>()->default_value("1"));
   auto r = o.parse(argc, argv);
   td::block_termination_signals();
   td::worker::Options opt;

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "common/errors.h"
-#include "support/helpers.h"
 #include "queue/queue.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 #include "worker/maintenance.h"
 #include "worker/worker.h"
@@ -101,8 +101,9 @@ TEST_CASE("Wakeup: NOTIFY wakes a sleeping worker long before its poll interval"
   auto o = options(db.url(), "wake");
   o.poll_interval = 30s;
   Running r(o, [&](td::worker::JobContext&) {
-    ran_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch()).count();
+    ran_at_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
   });
   std::this_thread::sleep_for(300ms);  // let the slots go to sleep
   auto start = std::chrono::steady_clock::now();
@@ -247,8 +248,8 @@ TEST_CASE("Crash: a worker process killed mid-job loses its lease; the job is re
     return tx.exec_params("SELECT count(*) FROM test_runs WHERE job_id = $1", id)[0][0].as<int>();
   };
   {
-    td::test::ChildProcess victim({td::test::bin_path("td_test_worker"), "--database-url", db.url(), "--kind", "slow",
-                                   "--lease-ms", "1500"});
+    td::test::ChildProcess victim(
+        {td::test::bin_path("td_test_worker"), "--database-url", db.url(), "--kind", "slow", "--lease-ms", "1500"});
     REQUIRE(td::test::eventually([&] { return runs() == 1; }, 15s));
     victim.kill(SIGKILL);
     int status = victim.wait();

@@ -14,9 +14,9 @@ using namespace std::chrono_literals;
 using td::sse::Broker;
 using td::sse::BrokerConfig;
 using td::sse::Event;
+using td::sse::Subscription;
 using td::test::ev;
 using td::test::unbatched_config;
-using td::sse::Subscription;
 using Next = td::sse::Subscription::Next;
 
 namespace {
@@ -183,7 +183,8 @@ TEST_CASE("batched clients get a window merged with its highest id; batch=0 clie
   CHECK(rb.ids() == std::vector<int64_t>{11, 12});
 }
 
-TEST_CASE("a window closes early enough for its fan-out: reserve = 1.5 x cost per client x clients + slack, at most half") {
+TEST_CASE(
+    "a window closes early enough for its fan-out: reserve = 1.5 x cost per client x clients + slack, at most half") {
   // With a guess of 10 ms per client, 3 batched clients reserve 45 + 10 ms of
   // a 200 ms window; 10 clients would need 160 ms, capped at half (100 ms).
   for (auto [clients, lo, hi] : {std::tuple{3, 125ms, 190ms}, std::tuple{10, 80ms, 140ms}}) {
@@ -278,7 +279,8 @@ TEST_CASE("resume replays after Last-Event-ID then goes live with no gap and no 
     r.pump(1, 1s);
     more.join();
     auto end = std::chrono::steady_clock::now() + 3s;
-    while (std::chrono::steady_clock::now() < end && (r.ids().empty() || r.ids().back() < 60)) r.pump(r.events() + 1, 100ms);
+    while (std::chrono::steady_clock::now() < end && (r.ids().empty() || r.ids().back() < 60))
+      r.pump(r.events() + 1, 100ms);
     // Every event id 8..60 arrived exactly once (merged frames list theirs in ids).
     std::vector<int64_t> got;
     for (auto& m : r.msgs) {

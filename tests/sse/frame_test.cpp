@@ -15,8 +15,8 @@ std::vector<td::sse::SseMessage> parse_body(const std::string& body) {
   // Wrap the bytes as a chunked HTTP response and run the client parser on them.
   char size[32];
   snprintf(size, sizeof size, "%zx", body.size());
-  std::string wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(size) + "\r\n" + body +
-                     "\r\n0\r\n\r\n";
+  std::string wire =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n";
   td::sse::SseResponseParser p;
   std::vector<td::sse::SseMessage> out;
   REQUIRE(p.feed(wire.data(), wire.size(), out));
@@ -111,7 +111,8 @@ TEST_CASE("render skips frames at or below the resume id and filters by type") {
 TEST_CASE("merged fields read naturally: lists are joined, plurals keep their names") {
   // Ingest's report-updated lists the variants it queued; summarize's name one each.
   std::vector<Event> events{
-      ev(1, "report-updated", "yt:A", {{"stage", "ingested"}, {"variants", {"comprehensive", "audio"}}, {"words", 278}}),
+      ev(1, "report-updated", "yt:A",
+         {{"stage", "ingested"}, {"variants", {"comprehensive", "audio"}}, {"words", 278}}),
       ev(2, "report-updated", "yt:A", {{"stage", "summarized"}, {"variant", "comprehensive"}, {"word_count", 80}}),
       ev(3, "report-updated", "yt:A", {{"stage", "summarized"}, {"variant", "key-insights"}, {"word_count", 85}})};
   auto fl = td::sse::flush_batched(events, {});

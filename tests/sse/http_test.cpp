@@ -12,9 +12,9 @@ using td::sse::Broker;
 using td::sse::BrokerConfig;
 using td::sse::Event;
 using td::test::ev;
-using td::test::unbatched_config;
 using td::test::RawClient;
 using td::test::ServerGuard;
+using td::test::unbatched_config;
 using td::test::wait_for;
 
 namespace {
@@ -185,12 +185,14 @@ TEST_CASE("beyond SSE_MAX_CLIENTS the endpoint answers 503 with Retry-After; a c
   CHECK(again.read_until([&] { return !again.messages.empty(); }, 2s));
   CHECK(again.parser.status() == 200);
   // heartbeats reach an open client
-  CHECK(again.read_until([&] {
-    for (auto& m : again.messages)
-      for (auto& cm : m.comments)
-        if (cm == "heartbeat") return true;
-    return false;
-  }, 2s));
+  CHECK(again.read_until(
+      [&] {
+        for (auto& m : again.messages)
+          for (auto& cm : m.comments)
+            if (cm == "heartbeat") return true;
+        return false;
+      },
+      2s));
 }
 
 TEST_CASE("other endpoints answer while hundreds of streams are open, and stop does not hang") {
@@ -199,7 +201,8 @@ TEST_CASE("other endpoints answer while hundreds of streams are open, and stop d
   auto s = std::make_unique<ServerGuard>(
       [&](httplib::Server& svr) {
         td::sse::install_report_events(svr, broker);
-        svr.Get("/ping", [](const httplib::Request&, httplib::Response& res) { res.set_content("pong", "text/plain"); });
+        svr.Get("/ping",
+                [](const httplib::Request&, httplib::Response& res) { res.set_content("pong", "text/plain"); });
       },
       limits(n + 8));
   std::vector<std::unique_ptr<RawClient>> clients;

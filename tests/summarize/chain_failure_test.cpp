@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <functional>
-#include <set>
 #include <memory>
 #include <new>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 #include <type_traits>
@@ -124,11 +124,11 @@ TEST_CASE("chain: after any exception the next summarizer runs at once, without 
 }
 
 TEST_CASE("chain: one transient attempt makes the whole failure transient; only permanent ones make it permanent") {
-  auto transient = std::make_shared<ThrowingSummarizer>([] { throw td::TransientError("llm_unavailable", "down"); },
-                                                        "openai");
+  auto transient =
+      std::make_shared<ThrowingSummarizer>([] { throw td::TransientError("llm_unavailable", "down"); }, "openai");
   auto bug = std::make_shared<ThrowingSummarizer>([] { throw std::out_of_range("bug"); });
-  auto permanent = std::make_shared<ThrowingSummarizer>([] { throw td::PermanentError("llm_auth", "refused"); },
-                                                        "openai");
+  auto permanent =
+      std::make_shared<ThrowingSummarizer>([] { throw td::PermanentError("llm_auth", "refused"); }, "openai");
   auto v = td::parse_variant("comprehensive");
   CHECK_THROWS_AS(GuardrailChain({transient, bug}).run(english_input(), v), td::TransientError);
   CHECK_THROWS_AS(GuardrailChain({permanent, bug}).run(english_input(), v), td::PermanentError);

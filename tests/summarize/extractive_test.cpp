@@ -168,11 +168,12 @@ TEST_CASE("extractive: real short speeches meet every variant's spec (short_sour
       "It will stay open every day of the week, and it belongs to every one of you.";
   // The captions of tests/youtube's tdManualEn1 fixture under its long title:
   // the spoken intro and outro alone would fill the audio script's budget.
-  const std::vector<Segment> clip_segments{{0.48, "Every second of your life, you are under attack."},
-                                           {3.2, "Billions of bacteria, viruses & fungi are trying to make you their home."},
-                                           {6.9, "So our bodies have developed a super complex micro-army."},
-                                           {10.1, "It's the immune system > everything else."},
-                                           {130, "The front line is your skin."}};
+  const std::vector<Segment> clip_segments{
+      {0.48, "Every second of your life, you are under attack."},
+      {3.2, "Billions of bacteria, viruses & fungi are trying to make you their home."},
+      {6.9, "So our bodies have developed a super complex micro-army."},
+      {10.1, "It's the immune system > everything else."},
+      {130, "The front line is your skin."}};
   const std::string clip = [&] {
     std::string s;
     for (auto& seg : clip_segments) append_sep(s, " ", seg.text);
@@ -195,8 +196,9 @@ TEST_CASE("extractive: real short speeches meet every variant's spec (short_sour
       auto v = td::parse_variant(name);
       auto out = ex.summarize(in, v, {});
       auto failures = check_against_spec(in, v, out, "en");
-      CHECK_MESSAGE(failures.empty(), std::string(name) << " from " << count_words(text) << " words: " << describe(failures) << "\n"
-                                           << out.text);
+      CHECK_MESSAGE(failures.empty(), std::string(name)
+                                          << " from " << count_words(text) << " words: " << describe(failures) << "\n"
+                                          << out.text);
       CHECK(std::find(out.flags.begin(), out.flags.end(), "short_source") != out.flags.end());
     }
   }

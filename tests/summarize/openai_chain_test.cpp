@@ -18,13 +18,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "mock_llm_server.h"
 #include "summarize/chain.h"
 #include "summarize/extractive.h"
 #include "summarize/notes.h"
 #include "summarize/openai.h"
 #include "summarize/qa.h"
 #include "summarize/text.h"
-#include "mock_llm_server.h"
 #include "test_text.h"
 #include "transcript_gen.h"
 
@@ -211,8 +211,8 @@ TEST_CASE("openai: 500s are retried with capped backoff, then the chain moves on
   auto& a0 = r.guardrail["attempts"][0];
   CHECK(a0["reason"] == "llm_unavailable");
   CHECK(a0["permanent"] == false);
-  CHECK(a0["error"].get<std::string>() ==
-        "LLM provider failed 3 times, last: HTTP 500 from " + f.mock.base_url() + "/chat/completions: upstream exploded");
+  CHECK(a0["error"].get<std::string>() == "LLM provider failed 3 times, last: HTTP 500 from " + f.mock.base_url() +
+                                              "/chat/completions: upstream exploded");
 }
 
 TEST_CASE("openai: an answer slower than LLM_TIMEOUT counts as a failed attempt") {
@@ -274,7 +274,8 @@ TEST_CASE("openai: malformed JSON is a clear error and the chain moves on") {
   CHECK(r.guardrail["attempts"][0]["reason"] == "llm_malformed");
   CHECK(r.guardrail["attempts"][0]["error"].get<std::string>().find("not JSON") != std::string::npos);
 
-  f.mock.on([](const Request&, int, httplib::Response& res) { res.set_content(R"({"choices": []})", "application/json"); });
+  f.mock.on(
+      [](const Request&, int, httplib::Response& res) { res.set_content(R"({"choices": []})", "application/json"); });
   OpenAiSummarizer direct(f.config());
   CHECK_THROWS_WITH_AS(direct.complete("s", "u"), doctest::Contains("choices[0].message.content"), td::TransientError);
 }
@@ -335,8 +336,7 @@ TEST_CASE("openai: a long transcript is map-reduced within the chunk budget") {
   f.mock.on([](const Request& r, int n, httplib::Response& res) {
     if (r.user.find("This is part ") != std::string::npos)
       answer(res, "Notes number " + std::to_string(n) + ": solar, storage and grids were discussed.");
-    else
-      answer(res, english_words(260));
+    else answer(res, english_words(260));
   });
   auto c = f.config();
   c.chunk_tokens = 1000;  // ~4,000 characters per request
@@ -357,8 +357,7 @@ TEST_CASE("openai: chunk notes are made once per transcript, in its language, an
   f.mock.on([](const Request& r, int n, httplib::Response& res) {
     if (r.user.find("This is part ") != std::string::npos)
       answer(res, "Notes number " + std::to_string(n) + ": solar, storage and grids were discussed.");
-    else
-      answer(res, english_words(260));
+    else answer(res, english_words(260));
   });
   auto c = f.config();
   c.chunk_tokens = 1000;
@@ -511,7 +510,8 @@ TEST_CASE("chain: markdown headings and bold in bullet points are rejected") {
 
 TEST_CASE("openai: a cut-off answer (finish_reason length) is a failed attempt; extractive writes the summary") {
   Fixture f;
-  f.mock.on([](const Request&, int, httplib::Response& res) { answer(res, english_words(240) + " and then", "length"); });
+  f.mock.on(
+      [](const Request&, int, httplib::Response& res) { answer(res, english_words(240) + " and then", "length"); });
   auto r = f.run();
   CHECK(r.output.provider == "extractive");
   auto& a = r.guardrail["attempts"];
@@ -532,8 +532,8 @@ TEST_CASE("openai: max_tokens is sized from the variant's word range and the lan
   CHECK(max_tokens_for(350, "") == 350 * 3 + 256);
   Fixture f;
   f.mock.on([](const Request&, int, httplib::Response& res) { answer(res, english_words(260)); });
-  f.run("comprehensive");   // 20 minutes: 220-350 words
-  f.run("bullet-points");   // at most 330 words
+  f.run("comprehensive");  // 20 minutes: 220-350 words
+  f.run("bullet-points");  // at most 330 words
   auto c = f.config();
   c.max_tokens = 4096;  // LLM_MAX_TOKENS
   GuardrailChain fixed({f.openai(c)});

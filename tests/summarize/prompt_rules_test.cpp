@@ -82,7 +82,8 @@ SentPrompt render(PromptCatcher& llm, const Variant& variant, int duration, cons
   summarizer.summarize(input, variant, attempt);
   auto sent = llm.last();
   // Only the prompt's own text: the transcript must not state a rule for it.
-  if (size_t at = sent.user.find(input.text); at != std::string::npos) sent.user.replace(at, input.text.size(), "<transcript>");
+  if (size_t at = sent.user.find(input.text); at != std::string::npos)
+    sent.user.replace(at, input.text.size(), "<transcript>");
   return sent;
 }
 
@@ -107,7 +108,8 @@ std::vector<Variant> variants_of(const VariantSpec& spec) {
   auto v = td::parse_variant(spec.base);
   if (!v.is_multilingual()) return {v};
   std::vector<Variant> out;
-  for (const char* level : {":beginner", ":intermediate", ":advanced"}) out.push_back(td::parse_variant(spec.base + level));
+  for (const char* level : {":beginner", ":intermediate", ":advanced"})
+    out.push_back(td::parse_variant(spec.base + level));
   return out;
 }
 
@@ -169,7 +171,9 @@ TEST_CASE("every prompt states every number QA enforces, for every variant, leve
         } else {
           CHECK(sent.user.find("vocabulary") == std::string::npos);
         }
-        if (spec.bottom_line) CHECK(sent.user.find(bottom_line_label(v.target_language().empty() ? "en" : v.target_language())) != std::string::npos);
+        if (spec.bottom_line)
+          CHECK(sent.user.find(bottom_line_label(v.target_language().empty() ? "en" : v.target_language())) !=
+                std::string::npos);
         if (runs(spec, "plain_speech")) CHECK(sent.user.find("no URLs") != std::string::npos);
         if (runs(spec, "no_repetition")) CHECK(sent.user.find("Never repeat") != std::string::npos);
       }
@@ -248,7 +252,8 @@ TEST_CASE("README's variants table states the spec's ranges and no others") {
       CHECK(row.find(range(spec.min_items, spec.max_items)) != std::string::npos);
       allowed.insert(range(spec.min_items, spec.max_items));
     }
-    if (spec.max_item_words > 0) CHECK(row.find("at most " + std::to_string(spec.max_item_words) + " words") != std::string::npos);
+    if (spec.max_item_words > 0)
+      CHECK(row.find("at most " + std::to_string(spec.max_item_words) + " words") != std::string::npos);
     if (spec.max_headline_words > 0)
       CHECK(row.find("at most " + std::to_string(spec.max_headline_words) + " words") != std::string::npos);
     if (spec.bottom_line) CHECK(row.find("Bottom line") != std::string::npos);

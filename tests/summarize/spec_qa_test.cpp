@@ -24,23 +24,22 @@ bool failed(const std::vector<QaFailure>& f, const std::string& check) {
   return false;
 }
 
-const char* kSentences[] = {
-    "Solar panels became much cheaper during the last ten years.",
-    "Batteries now store the midday surplus for the evening peak.",
-    "Offshore wind farms produce steady power during the winter months.",
-    "The grid needs new transmission lines to move renewable power.",
-    "Heat pumps heat homes efficiently even in cold climates.",
-    "Electric cars are getting cheaper than petrol cars over their lifetime.",
-    "Green hydrogen only makes sense for heavy industry and shipping.",
-    "Nuclear plants provide steady low carbon electricity to many grids.",
-    "Electricity markets were designed for plants that burn fuel.",
-    "Recycling can recover most of the valuable metals in old batteries.",
-    "Insulation is the cheapest way to cut heating bills and emissions.",
-    "Developing countries could skip fossil fuels with cheap solar mini grids.",
-    "Planning rules slow down new wind projects in many countries.",
-    "Smart meters help families move their consumption to cheaper hours.",
-    "Factories can electrify most of their low temperature process heat.",
-    "Mining for lithium and copper must grow quickly to meet demand."};
+const char* kSentences[] = {"Solar panels became much cheaper during the last ten years.",
+                            "Batteries now store the midday surplus for the evening peak.",
+                            "Offshore wind farms produce steady power during the winter months.",
+                            "The grid needs new transmission lines to move renewable power.",
+                            "Heat pumps heat homes efficiently even in cold climates.",
+                            "Electric cars are getting cheaper than petrol cars over their lifetime.",
+                            "Green hydrogen only makes sense for heavy industry and shipping.",
+                            "Nuclear plants provide steady low carbon electricity to many grids.",
+                            "Electricity markets were designed for plants that burn fuel.",
+                            "Recycling can recover most of the valuable metals in old batteries.",
+                            "Insulation is the cheapest way to cut heating bills and emissions.",
+                            "Developing countries could skip fossil fuels with cheap solar mini grids.",
+                            "Planning rules slow down new wind projects in many countries.",
+                            "Smart meters help families move their consumption to cheaper hours.",
+                            "Factories can electrify most of their low temperature process heat.",
+                            "Mining for lithium and copper must grow quickly to meet demand."};
 
 }  // namespace
 
@@ -49,7 +48,8 @@ std::string english_words(int n) {
   int words = 0;
   for (size_t i = 0; words < n; ++i) {
     std::string s = kSentences[i % 16];
-    if (i >= 16) s = "Also, in part " + std::to_string(i / 16 + 1) + ", " + std::string(1, std::tolower(s[0])) + s.substr(1);
+    if (i >= 16)
+      s = "Also, in part " + std::to_string(i / 16 + 1) + ", " + std::string(1, std::tolower(s[0])) + s.substr(1);
     append_sep(out, " ", s);
     words = count_words(out);
   }
@@ -126,7 +126,9 @@ TEST_CASE("bullet checks: count, length and bottom line") {
   CHECK(failed(f, "bullet_count"));
 
   std::string longb = good;
-  longb.insert(0, "- This bullet is far too long because it keeps going with many words well past the limit of eighteen words.\n");
+  longb.insert(
+      0,
+      "- This bullet is far too long because it keeps going with many words well past the limit of eighteen words.\n");
   CHECK(failed(run_checks(ctx_for("bullet-points", longb)), "bullet_length"));
 
   std::string nobottom;
@@ -139,12 +141,15 @@ TEST_CASE("bullet checks: count, length and bottom line") {
 
 TEST_CASE("insight checks: count and headline format") {
   std::string good;
-  for (int i = 0; i < 6; ++i) good += std::string("**Point number ") + std::to_string(i + 1) + "**: " + kSentences[i] + " " + kSentences[i + 6] + "\n\n";
+  for (int i = 0; i < 6; ++i)
+    good += std::string("**Point number ") + std::to_string(i + 1) + "**: " + kSentences[i] + " " + kSentences[i + 6] +
+            "\n\n";
   auto ins = parse_insights(good);
   REQUIRE(ins.size() == 6);
   CHECK(ins[0].headline == "Point number 1");
   CHECK(run_checks(ctx_for("key-insights", good)).empty());
-  std::string bad = "**This headline is much too long for a key insight headline**: " + std::string(kSentences[0]) + "\n";
+  std::string bad =
+      "**This headline is much too long for a key insight headline**: " + std::string(kSentences[0]) + "\n";
   for (int i = 1; i < 6; ++i) bad += std::string("**Short**: ") + kSentences[i] + "\n";
   CHECK(failed(run_checks(ctx_for("key-insights", bad)), "insight_format"));
   std::string three = good + "**Extra**: " + kSentences[1] + " " + kSentences[2] + " " + kSentences[3] + "\n";
@@ -169,11 +174,13 @@ TEST_CASE("cld2 detects English, French and Spanish and the language check uses 
   auto en = detect_language(english_words(80));
   CHECK(en.code == "en");
   CHECK(en.reliable);
-  auto fr = detect_language("Le prix des panneaux solaires a beaucoup baissé depuis dix ans, et les batteries "
-                            "stockent maintenant l'énergie produite à midi pour la soirée.");
+  auto fr = detect_language(
+      "Le prix des panneaux solaires a beaucoup baissé depuis dix ans, et les batteries "
+      "stockent maintenant l'énergie produite à midi pour la soirée.");
   CHECK(fr.code == "fr");
-  auto es = detect_language("El precio de los paneles solares ha bajado mucho en los últimos diez años y las "
-                            "baterías guardan ahora la energía del mediodía para la noche.");
+  auto es = detect_language(
+      "El precio de los paneles solares ha bajado mucho en los últimos diez años y las "
+      "baterías guardan ahora la energía del mediodía para la noche.");
   CHECK(es.code == "es");
   CHECK(detect_language("").code.empty());
   auto f = run_checks(ctx_for("comprehensive", english_words(260), 1200, 9000, "fr"));

@@ -48,7 +48,8 @@ std::vector<Form> forms_of(const td::test::Speech& sp) {
   pasted.transcript_language = sp.language;
   out.push_back({"pasted", pasted, sp.text});
   auto track = td::test::make_track(sp.text, sp.language, {td::test::seed_for(sp.name)});
-  out.push_back({"manual", from_segments(td::youtube::parse_webvtt(td::test::manual_vtt(track)), sp.language), sp.text});
+  out.push_back(
+      {"manual", from_segments(td::youtube::parse_webvtt(td::test::manual_vtt(track)), sp.language), sp.text});
   auto automatic = from_segments(td::youtube::parse_webvtt(td::test::auto_vtt(track)), sp.language);
   auto clean = clean_transcript(automatic, sp.language, 0);
   std::string restored;
@@ -108,10 +109,9 @@ bool ends_cleanly(const std::string& sentence) {
 
 TEST_CASE("speeches: every variant of every speech, pasted, manual and auto captions, passes its spec in whole units") {
   GuardrailChain chain({std::make_shared<ExtractiveSummarizer>()});
-  const std::vector<std::string> variants = {"comprehensive",     "bullet-points",  "key-insights",
-                                             "audio",             "audio-fr:beginner", "audio-fr",
-                                             "audio-fr:advanced", "audio-es:beginner", "audio-es:intermediate",
-                                             "audio-es"};
+  const std::vector<std::string> variants = {
+      "comprehensive",     "bullet-points",     "key-insights",          "audio",   "audio-fr:beginner", "audio-fr",
+      "audio-fr:advanced", "audio-es:beginner", "audio-es:intermediate", "audio-es"};
   int outputs = 0, checked = 0, below_spec = 0;
   for (auto& sp : td::test::load_speeches()) {
     for (auto& form : forms_of(sp)) {

@@ -102,7 +102,8 @@ std::vector<Term> glossary_of(const std::string& text, const std::string& marker
 
 TEST_CASE("apertium routes: direct, through Spanish, and none") {
   ApertiumTranslator t;
-  REQUIRE_MESSAGE(t.installed(), "apertium is needed for this test (apt-get install apertium apertium-eng-spa apertium-fr-es)");
+  REQUIRE_MESSAGE(t.installed(),
+                  "apertium is needed for this test (apt-get install apertium apertium-eng-spa apertium-fr-es)");
   CHECK(*t.route("en", "es") == std::vector<std::string>{"eng-spa"});
   CHECK(*t.route("en", "fr") == std::vector<std::string>{"eng-spa", "es-fr"});
   CHECK(t.route("en", "en")->empty());
@@ -276,7 +277,8 @@ TEST_CASE("apertium: a piece translated to nothing comes back empty and its neig
   REQUIRE(t.installed());
   for (const char* to : {"es", "fr"}) {
     CAPTURE(to);
-    auto tr = t.translate({"shall", "for the people shall not perish", "shall", "", "shall", "The brave men."}, "en", to);
+    auto tr =
+        t.translate({"shall", "for the people shall not perish", "shall", "", "shall", "The brave men."}, "en", to);
     REQUIRE(tr.pieces.size() == 6);
     REQUIRE(tr.unknown.size() == 6);
     CHECK(tr.pieces[0].empty());
@@ -493,7 +495,7 @@ TEST_CASE("apertium: a 9 KB text in pieces costs one process per mode") {
     plain = std::min(plain, since(t0));
     REQUIRE(fr_plain.ok());
   }
-  MESSAGE(pieces.size() << " pieces, " << bytes << " bytes to French in " << ours << " ms; plain apertium "
-                        << plain << " ms");
+  MESSAGE(pieces.size() << " pieces, " << bytes << " bytes to French in " << ours << " ms; plain apertium " << plain
+                        << " ms");
   CHECK(ours < plain * 1.5 + 300);  // one process per piece would take many times longer
 }

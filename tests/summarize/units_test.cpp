@@ -5,9 +5,9 @@
 #include <set>
 #include <sstream>
 
+#include "summarize/lexicon.h"
 #include "summarize/text.h"
 #include "summarize/units.h"
-#include "summarize/lexicon.h"
 #include "transcript_gen.h"
 #include "whole_units.h"
 
@@ -51,8 +51,9 @@ TEST_CASE("auto-captions without punctuation become short pseudo-sentences") {
 
 TEST_CASE("punctuated text splits at sentence ends and keeps abbreviations") {
   SummaryInput in;
-  in.text = "Dr. Smith explains the grid in detail today. It is old! Is it ready for renewables? "
-            "[Applause] Yes, um, with new lines, storage and smarter markets it can be.";
+  in.text =
+      "Dr. Smith explains the grid in detail today. It is old! Is it ready for renewables? "
+      "[Applause] Yes, um, with new lines, storage and smarter markets it can be.";
   auto units = make_units(clean_transcript(in, "en", 60), 30, 3);
   REQUIRE(units.size() == 4);
   CHECK(units[0].text == "Dr. Smith explains the grid in detail today.");
@@ -75,7 +76,8 @@ std::string read_source(const std::string& rel) {
 // new birth". Units now start and end only at the source's own boundaries.
 TEST_CASE("units: long sentences split only at clause boundaries, into statements") {
   SummaryInput in;
-  in.text = read_source("tests/summarize/gettysburg.txt") + "\n" + read_source("tests/summarize/declaration_preamble.txt");
+  in.text =
+      read_source("tests/summarize/gettysburg.txt") + "\n" + read_source("tests/summarize/declaration_preamble.txt");
   in.transcript_language = "en";
   auto clean = clean_transcript(in, "en", 180);
   CHECK_FALSE(clean.punctuated);  // pasted punctuation is kept
@@ -111,27 +113,31 @@ TEST_CASE("units: long sentences split only at clause boundaries, into statement
 
 TEST_CASE("units: a dash inside a token or standing alone is a clause boundary that stays in the text") {
   SummaryInput in;
-  in.text = "We can not dedicate -- we can not consecrate -- we can not hallow -- this ground of ours today. "
-            "It is rather for us to be here dedicated to the great task remaining before us\xE2\x80\x94that from "
-            "these honored dead we take increased devotion to that cause for which they gave the last full measure.";
+  in.text =
+      "We can not dedicate -- we can not consecrate -- we can not hallow -- this ground of ours today. "
+      "It is rather for us to be here dedicated to the great task remaining before us\xE2\x80\x94that from "
+      "these honored dead we take increased devotion to that cause for which they gave the last full measure.";
   auto clean = clean_transcript(in, "en", 60);
   auto units = make_units(clean, 40, 4);
   REQUIRE(units.size() == 2);
-  CHECK(units[0].text == "We can not dedicate -- we can not consecrate -- we can not hallow -- this ground of ours today.");
+  CHECK(units[0].text ==
+        "We can not dedicate -- we can not consecrate -- we can not hallow -- this ground of ours today.");
   auto short_units = make_units(clean, 18, 4);
   bool saw_prefix = false;
   for (auto& u : short_units) {
     CAPTURE(u.text);
     CHECK(testing::is_whole_unit(u.text, testing::source_words(in.text)));
-    saw_prefix = saw_prefix || u.text == "It is rather for us to be here dedicated to the great task remaining before us.";
+    saw_prefix =
+        saw_prefix || u.text == "It is rather for us to be here dedicated to the great task remaining before us.";
   }
   CHECK(saw_prefix);
 }
 
 TEST_CASE("units: a speaker change (>>) in automatic captions ends a sentence") {
   SummaryInput in;
-  in.text = "so what do you think about the new rockets and the launch schedule for next year >> well i think "
-            "they will fly before the summer if the weather holds and the engines pass their tests";
+  in.text =
+      "so what do you think about the new rockets and the launch schedule for next year >> well i think "
+      "they will fly before the summer if the weather holds and the engines pass their tests";
   auto clean = clean_transcript(in, "en", 60);
   auto units = make_units(clean, 40, 4);
   REQUIRE(units.size() >= 2);

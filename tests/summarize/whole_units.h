@@ -15,9 +15,9 @@
 namespace td::summarize::testing {
 
 struct SourceWords {
-  std::vector<std::string> keys;        // lowercased, punctuation stripped
-  std::vector<bool> boundary_before;    // a sentence or clause starts at word i
-  std::vector<bool> boundary_after;     // one ends after word i
+  std::vector<std::string> keys;      // lowercased, punctuation stripped
+  std::vector<bool> boundary_before;  // a sentence or clause starts at word i
+  std::vector<bool> boundary_after;   // one ends after word i
 };
 
 inline bool closes(const std::string& token) {
@@ -25,8 +25,9 @@ inline bool closes(const std::string& token) {
   while (!t.empty() && (t.back() == '"' || t.back() == ')' || t.back() == '\'')) t.pop_back();
   if (t.size() >= 2 && (t.compare(t.size() - 2, 2, "--") == 0 || t.compare(t.size() - 2, 2, "\xC2\xBB") == 0))
     return true;
-  if (t.size() >= 3 && (t.compare(t.size() - 3, 3, "\xE2\x80\x94") == 0 || t.compare(t.size() - 3, 3, "\xE2\x80\x93") == 0 ||
-                        t.compare(t.size() - 3, 3, "\xE2\x80\x9D") == 0))
+  if (t.size() >= 3 &&
+      (t.compare(t.size() - 3, 3, "\xE2\x80\x94") == 0 || t.compare(t.size() - 3, 3, "\xE2\x80\x93") == 0 ||
+       t.compare(t.size() - 3, 3, "\xE2\x80\x9D") == 0))
     return true;
   if (t.empty()) return false;
   char c = t.back();
@@ -47,7 +48,8 @@ inline SourceWords source_words(const std::string& text) {
     for (;;) {
       size_t at = std::string::npos, len = 0;
       for (std::string d : {"\xE2\x80\x94", "\xE2\x80\x93", "--"})
-        if (auto p = rest.find(d); p != std::string::npos && p > 0 && p + d.size() < rest.size() && p < at) at = p, len = d.size();
+        if (auto p = rest.find(d); p != std::string::npos && p > 0 && p + d.size() < rest.size() && p < at)
+          at = p, len = d.size();
       if (at == std::string::npos) break;
       parts.push_back(rest.substr(0, at + len));
       rest = rest.substr(at + len);

@@ -1,5 +1,5 @@
-// Chatty wrappers and the per-variant format checks: the preambles and sign-offs local models really write come off, clean
-// answers stay byte for byte, and what is left is rejected by QA.
+// Chatty wrappers and the per-variant format checks: the preambles and sign-offs local models really write come off,
+// clean answers stay byte for byte, and what is left is rejected by QA.
 #include <doctest/doctest.h>
 
 #include "summarize/extractive.h"
@@ -131,7 +131,7 @@ TEST_CASE("strip_wrappers: clean answers and content lines are untouched") {
       "Here is a short summary of the video \"JFK: Rice University\".",  // the extractive intro, a colon in the title
       "This video is about the Declaration of Independence.",
       "Here are three reasons the speaker gives for going to the Moon:",  // content, no answer named
-      "**Key takeaway**: the colonies declared independence.",           // an insight, not a title
+      "**Key takeaway**: the colonies declared independence.",            // an insight, not a title
       "- Here is the first bullet of the summary.",
       "Summary of the argument: equality comes first, then consent.",
       "So the speaker opens with a question.",
@@ -142,10 +142,10 @@ TEST_CASE("strip_wrappers: clean answers and content lines are untouched") {
     CHECK(strip_wrappers(text).text == text);
   }
   const char* content_lasts[] = {
-      "That is the end of this summary.",                  // the extractive outro
+      "That is the end of this summary.",                     // the extractive outro
       "I hope you enjoyed this short summary of the video.",  // a closing sentence the audio prompt asks for
       "Bottom line: the colonies declared independence.",
-      "- Let me know if the bullets are too long.",         // a bullet is content
+      "- Let me know if the bullets are too long.",  // a bullet is content
       "He hopes this helps the colonies.",
   };
   for (const char* l : content_lasts) {

@@ -136,7 +136,8 @@ TEST_CASE("Retry: a failing chain announces report-sync-error per attempt, then 
   CHECK(counter(*c, "summarize_success") == 1);
 }
 
-TEST_CASE("FailureEvents: every summarize failure says stage, variant, reason, error and attempts; jobs.reason keeps the code") {
+TEST_CASE(
+    "FailureEvents: every summarize failure says stage, variant, reason, error and attempts; jobs.reason keeps the code") {
   td::test::TestDatabase db("sum_fields");
   auto c = td::test::migrated_connection(db.url());
   const std::string vid = "yt:hhhhhhhhhh2";

@@ -12,9 +12,9 @@
 #include "mock_llm.h"
 #include "store/report.h"
 #include "store/summaries.h"
-#include "support/helpers.h"
 #include "summarize/extractive.h"
 #include "summarize/openai.h"
+#include "support/helpers.h"
 
 using namespace td::summarize_test;
 using namespace std::chrono_literals;
@@ -22,8 +22,8 @@ namespace sz = td::summarize;
 
 namespace {
 
-const std::string kAuthFallbacks = td::metrics::labelled_name(
-    "summary_fallbacks", {{"from", "openai"}, {"to", "extractive"}, {"reason", "llm_auth"}});
+const std::string kAuthFallbacks =
+    td::metrics::labelled_name("summary_fallbacks", {{"from", "openai"}, {"to", "extractive"}, {"reason", "llm_auth"}});
 
 }  // namespace
 
@@ -59,8 +59,9 @@ TEST_CASE("FallbackAuth: a 401 from the provider stores extractive with one summ
   }
   CHECK(variants == std::set<std::string>{"audio", "comprehensive"});
   // Committed with the summary it is about: the same transaction wrote both rows.
-  CHECK(count(*c, "SELECT count(*) FROM events e JOIN summaries s ON s.video_id = e.video_id AND s.variant = "
-                  "e.data->>'variant' WHERE e.type = 'summary-fallback' AND e.xmin::text = s.xmin::text") == 2);
+  CHECK(count(*c,
+              "SELECT count(*) FROM events e JOIN summaries s ON s.video_id = e.video_id AND s.variant = "
+              "e.data->>'variant' WHERE e.type = 'summary-fallback' AND e.xmin::text = s.xmin::text") == 2);
 
   CHECK(counter(*c, kAuthFallbacks) == 2);
   CHECK(counter(*c, "summarize_success") == 2);
@@ -79,7 +80,8 @@ TEST_CASE("FallbackAuth: a 401 from the provider stores extractive with one summ
     for (const auto& v : vs) {
       CHECK(v["provider"] == "extractive");
       REQUIRE_MESSAGE(v.contains("fallback"), v.dump());
-      CHECK(v["fallback"] == json{{"from", "openai"}, {"to", "extractive"}, {"reason", "llm_auth"}, {"stage", "summarize"}});
+      CHECK(v["fallback"] ==
+            json{{"from", "openai"}, {"to", "extractive"}, {"reason", "llm_auth"}, {"stage", "summarize"}});
     }
   }
 }
@@ -126,7 +128,7 @@ TEST_CASE("FallbackRecord: summary_fallback reads from, to and reason off the gu
   REQUIRE(qa);
   CHECK(*qa == json{{"from", "openai"}, {"to", "extractive"}, {"reason", "word_range"}});
   // The strict re-run of the first summarizer passing is no fallback.
-  CHECK_FALSE(summary_fallback(json{{"attempts", json::array({{{"summarizer", "openai"}, {"ok", false}},
-                                                              {{"summarizer", "openai"}, {"ok", true}}})},
-                                    {"accepted", {{"summarizer", "openai"}, {"strict", true}}}}));
+  CHECK_FALSE(summary_fallback(json{
+      {"attempts", json::array({{{"summarizer", "openai"}, {"ok", false}}, {{"summarizer", "openai"}, {"ok", true}}})},
+      {"accepted", {{"summarizer", "openai"}, {"strict", true}}}}));
 }

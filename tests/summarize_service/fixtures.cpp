@@ -6,8 +6,8 @@
 
 #include "metrics/metrics.h"
 #include "store/pipeline.h"
-#include "store/statements.h"
 #include "store/reprocess.h"
+#include "store/statements.h"
 #include "store/transcripts.h"
 #include "store/videos.h"
 #include "summarize/text.h"
@@ -99,11 +99,13 @@ int64_t count(pqxx::connection& c, const std::string& sql) {
 }
 
 bool summarize_idle(pqxx::connection& c) {
-  return count(c, "SELECT count(*) FROM jobs WHERE kind = 'summarize' AND status IN ('queued', 'running', 'failed')") == 0;
+  return count(c, "SELECT count(*) FROM jobs WHERE kind = 'summarize' AND status IN ('queued', 'running', 'failed')") ==
+         0;
 }
 
-bool wait_idle(pqxx::connection& c) { return test::eventually([&] { return summarize_idle(c); }, 60s); }
-
+bool wait_idle(pqxx::connection& c) {
+  return test::eventually([&] { return summarize_idle(c); }, 60s);
+}
 
 summarize_stage::Config extractive_config() { return summarize_stage::config_from("extractive", "auto"); }
 

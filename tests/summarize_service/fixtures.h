@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "support/helpers.h"
-#include "summarize_stage.h"
 #include "summarize/summarizer.h"
+#include "summarize_stage.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 #include "worker/worker.h"
 

@@ -2,17 +2,17 @@
 // loopback mock): what gets stored, and the guardrail record of the attempts.
 #include <doctest/doctest.h>
 
-#include "fixtures.h"
-#include "mock_llm.h"
 #include <map>
 #include <mutex>
 #include <thread>
+#include "fixtures.h"
+#include "mock_llm.h"
 
 #include "store/summaries.h"
 #include "store/transcripts.h"
-#include "support/helpers.h"
 #include "summarize/extractive.h"
 #include "summarize/openai.h"
+#include "support/helpers.h"
 
 using namespace td::summarize_test;
 using namespace std::chrono_literals;
@@ -132,7 +132,8 @@ TEST_CASE("LlmTruncated: an answer cut off at max_tokens falls back to extractiv
   CHECK(s.guardrail["accepted"]["summarizer"] == "extractive");
 }
 
-TEST_CASE("LlmNotesOnce: a long transcript's chunk notes are made once, shared by every variant, replica and reprocess") {
+TEST_CASE(
+    "LlmNotesOnce: a long transcript's chunk notes are made once, shared by every variant, replica and reprocess") {
   td::test::TestDatabase db("sum_llmnotes");
   auto c = td::test::migrated_connection(db.url());
   const std::string vid = "yt:nnnnnnnnnnn";

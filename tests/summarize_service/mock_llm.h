@@ -43,12 +43,11 @@ class MockLlm {
 
   // finish = "length": the answer was cut off by max_tokens.
   static void answer(httplib::Response& res, const std::string& content, const std::string& finish = "stop") {
-    nlohmann::json j = {{"id", "x"},
-                        {"model", "mock-model-1"},
-                        {"choices",
-                         {{{"index", 0},
-                           {"message", {{"role", "assistant"}, {"content", content}}},
-                           {"finish_reason", finish}}}}};
+    nlohmann::json j = {
+        {"id", "x"},
+        {"model", "mock-model-1"},
+        {"choices",
+         {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", finish}}}}};
     res.set_content(j.dump(), "application/json");
   }
 

@@ -243,13 +243,19 @@ TEST_CASE("Idempotent: a job that runs again after storing adds no row, event, c
     // is marked done so its dedup key would not hide a second enqueue.
     pqxx::work tx(*c);
     tx.exec("UPDATE jobs SET status = 'done', finished_at = now() WHERE kind = 'tts'");
-    tx.exec_params("UPDATE jobs SET status = 'queued', run_at = now(), lease_owner = NULL, finished_at = NULL "
-                   "WHERE id = $1", id);
+    tx.exec_params(
+        "UPDATE jobs SET status = 'queued', run_at = now(), lease_owner = NULL, finished_at = NULL "
+        "WHERE id = $1",
+        id);
     tx.exec_params("SELECT pg_notify($1, '')", td::queue::Queue::channel("summarize"));
     tx.commit();
   }
-  REQUIRE(td::test::eventually([&] { return count(*c, "SELECT attempts FROM jobs WHERE id = " + std::to_string(id)) == 2 &&
-                                            job_status(*c, id) == "done"; }, 30s));
+  REQUIRE(td::test::eventually(
+      [&] {
+        return count(*c, "SELECT attempts FROM jobs WHERE id = " + std::to_string(id)) == 2 &&
+               job_status(*c, id) == "done";
+      },
+      30s));
   CHECK(count(*c, "SELECT count(*) FROM summaries") == 1);
   CHECK(events(*c, "report-updated").size() == 1);
   CHECK(events(*c, "report-synced").size() == 1);

@@ -60,7 +60,7 @@ bool is_letter(char32_t c) {
   if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   if (c == 0xAA || c == 0xB5 || c == 0xBA) return true;
   if (c >= 0xC0 && c <= 0x24F) return c != 0xD7 && c != 0xF7;
-  if (c >= 0x370 && c < 0x2000) return true;  // Greek, Cyrillic and the like
+  if (c >= 0x370 && c < 0x2000) return true;   // Greek, Cyrillic and the like
   if (c >= 0x3040 && c < 0xFE30) return true;  // CJK
   return false;
 }
@@ -120,25 +120,25 @@ char32_t first_word_char(std::string_view token) {
   return 0;
 }
 
-const std::unordered_set<std::string> kAbbreviations = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "sra", "srta",
-                                                        "srs", "m", "mm", "mme", "mlle", "mgr", "d", "dña", "ud",
-                                                        "uds", "vd", "vds"};
+const std::unordered_set<std::string> kAbbreviations = {"mr",  "mrs",  "ms",  "dr", "st",  "jr",  "sr",
+                                                        "sra", "srta", "srs", "m",  "mm",  "mme", "mlle",
+                                                        "mgr", "d",    "dña", "ud", "uds", "vd",  "vds"};
 
 // Prepositions, conjunctions and relative words: where speakers hesitate,
 // take a breath or pause for emphasis when no punctuation asks for it.
 const std::unordered_set<std::string>& function_words(const std::string& language) {
   static const std::unordered_set<std::string> en = {
-      "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "upon", "about", "against", "through",
-      "without", "and", "but", "or", "nor", "that", "which", "who", "whom", "whose", "because", "if", "when",
-      "while", "than", "as", "whether", "where", "until", "though", "although"};
+      "of",      "to",      "in",      "on",    "at",   "by", "for",     "with",  "from",  "into",   "upon",    "about",
+      "against", "through", "without", "and",   "but",  "or", "nor",     "that",  "which", "who",    "whom",    "whose",
+      "because", "if",      "when",    "while", "than", "as", "whether", "where", "until", "though", "although"};
   static const std::unordered_set<std::string> fr = {
-      "de", "du", "des", "à", "au", "aux", "en", "dans", "par", "pour", "sur", "sous", "avec", "sans", "contre",
-      "devant", "envers", "et", "ou", "mais", "que", "qu'il", "qui", "car", "dont", "comme", "quand", "si",
-      "lorsque", "tant", "où", "ni"};
+      "de",   "du",   "des",  "à",      "au",     "aux",    "en",      "dans", "par",  "pour", "sur",
+      "sous", "avec", "sans", "contre", "devant", "envers", "et",      "ou",   "mais", "que",  "qu'il",
+      "qui",  "car",  "dont", "comme",  "quand",  "si",     "lorsque", "tant", "où",   "ni"};
   static const std::unordered_set<std::string> es = {
-      "de", "del", "a", "al", "en", "con", "por", "para", "sin", "sobre", "entre", "hasta", "desde", "y", "e", "o",
-      "u", "ni", "pero", "sino", "que", "quien", "como", "cuando", "porque", "si", "aunque", "donde", "cuyo",
-      "cuya"};
+      "de",    "del",   "a",     "al",     "en",     "con", "por",    "para",  "sin",  "sobre",
+      "entre", "hasta", "desde", "y",      "e",      "o",   "u",      "ni",    "pero", "sino",
+      "que",   "quien", "como",  "cuando", "porque", "si",  "aunque", "donde", "cuyo", "cuya"};
   if (language.starts_with("fr")) return fr;
   if (language.starts_with("es")) return es;
   return en;
@@ -164,10 +164,11 @@ int syllables(const std::string& spoken, const std::string& language) {
   }
   if (groups > 1 && (language.starts_with("en") || language.starts_with("fr"))) {
     auto ends = [&](std::u32string_view suffix) {
-      return letters.size() > suffix.size() && letters.compare(letters.size() - suffix.size(), suffix.size(), suffix) == 0;
+      return letters.size() > suffix.size() &&
+             letters.compare(letters.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    bool consonant_le = ends(U"le") && letters.size() >= 3 &&
-                        vowels.find(letters[letters.size() - 3]) == std::u32string::npos;
+    bool consonant_le =
+        ends(U"le") && letters.size() >= 3 && vowels.find(letters[letters.size() - 3]) == std::u32string::npos;
     if (ends(U"e") && !(language.starts_with("en") && consonant_le)) --groups;
     else if (language.starts_with("fr") && ends(U"es")) --groups;
     else if (language.starts_with("en") && ends(U"ed") && !ends(U"ted") && !ends(U"ded")) --groups;
@@ -205,7 +206,6 @@ std::string applause_tag(const std::string& language) {
   if (language.starts_with("es")) return "[Aplausos]";
   return "[Applause]";
 }
-
 
 std::string escape_vtt(std::string_view s) {
   std::string out;
@@ -321,8 +321,8 @@ std::vector<TextToken> text_tokens(std::string_view text) {
     std::string piece;
     for (size_t i = 0; i < cps.size(); ++i) {
       encode(cps[i], piece);
-      bool dash_end = (is_dash(cps[i]) || (cps[i] == '-' && i > 0 && cps[i - 1] == '-')) &&
-                      i + 1 < cps.size() && is_word_char(cps[i + 1]);
+      bool dash_end = (is_dash(cps[i]) || (cps[i] == '-' && i > 0 && cps[i - 1] == '-')) && i + 1 < cps.size() &&
+                      is_word_char(cps[i + 1]);
       bool word_before = false;
       for (size_t k = 0; k < i; ++k) word_before |= is_word_char(cps[k]);
       if (dash_end && word_before) split.push_back({std::move(piece), false}), piece.clear();

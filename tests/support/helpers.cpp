@@ -86,7 +86,8 @@ void ChildProcess::kill(int sig) { ::kill(pid_, sig); }
 int ChildProcess::wait() {
   int status = 0;
   if (reaped_) return status;
-  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
   reaped_ = true;
   return status;
 }

@@ -36,7 +36,8 @@ std::string with_dbname(const std::string& url, const std::string& dbname) {
 TestDatabase::TestDatabase(const std::string& prefix) {
   static std::atomic<int> counter{0};
   auto stamp = std::chrono::steady_clock::now().time_since_epoch().count() % 1000000000;
-  name_ = "td_" + prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(stamp);
+  name_ =
+      "td_" + prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(stamp);
   pqxx::connection admin(admin_url());
   pqxx::nontransaction tx(admin);
   tx.exec("CREATE DATABASE " + tx.quote_name(name_));

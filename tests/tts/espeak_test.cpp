@@ -75,7 +75,8 @@ TEST_CASE("beginner speech is noticeably slower than advanced speech for the sam
 
 TEST_CASE("markup, links and emoji are not spoken: the audio matches the plain text's") {
   auto plain = speak("Hello world. This is the point.");
-  auto messy = speak("# Hello **world** 🌍🎉\n\n[This](https://example.com/a/very/long/path?with=query) is _the_ point 👍🏽 <b>.</b>");
+  auto messy = speak(
+      "# Hello **world** 🌍🎉\n\n[This](https://example.com/a/very/long/path?with=query) is _the_ point 👍🏽 <b>.</b>");
   check_playable(messy);
   CHECK(messy.duration_seconds == doctest::Approx(plain.duration_seconds).epsilon(0.1));
 }
@@ -128,8 +129,10 @@ TEST_CASE("concurrent callers get the same audio as serial ones (libespeak-ng is
     const char* text;
     td::Level level;
   };
-  std::vector<Job> jobs = {{"en", kEnglish, td::Level::advanced}, {"fr", kFrench, td::Level::advanced},
-                           {"es", kSpanish, td::Level::advanced}, {"en", kFrench, td::Level::beginner}};
+  std::vector<Job> jobs = {{"en", kEnglish, td::Level::advanced},
+                           {"fr", kFrench, td::Level::advanced},
+                           {"es", kSpanish, td::Level::advanced},
+                           {"en", kFrench, td::Level::beginner}};
   auto run = [&](const Job& job) { return engine.synthesize(job.text, {job.lang, job.level, ""}); };
   for (auto& job : jobs) run(job);
   std::vector<double> serial;
@@ -151,7 +154,8 @@ TEST_CASE("concurrent callers get the same audio as serial ones (libespeak-ng is
 
 TEST_CASE("rates, bitrate and voices come from the environment, and bad values are refused") {
   {
-    EnvVar a("TTS_RATE_BEGINNER", "100"), b("TTS_RATE", "200"), c("TTS_ESPEAK_VOICE_FR", "fr-be"), d("TTS_MP3_KBPS", "32");
+    EnvVar a("TTS_RATE_BEGINNER", "100"), b("TTS_RATE", "200"), c("TTS_ESPEAK_VOICE_FR", "fr-be"),
+        d("TTS_MP3_KBPS", "32");
     auto o = EspeakOptions::from_env();
     CHECK(o.rate_for(td::Level::beginner) == 100);
     CHECK(o.rate_for(td::Level::none) == 200);

@@ -56,14 +56,16 @@ TEST_CASE("an openai server refusing our key falls back to espeak, and the audio
 
 TEST_CASE("empty scripts are not retried on the fallback") {
   int calls = 0;
-  FallbackEngine engine(std::make_unique<EspeakEngine>(EspeakOptions{}), std::make_unique<FailingEngine>(FailingEngine::transient, &calls));
+  FallbackEngine engine(std::make_unique<EspeakEngine>(EspeakOptions{}),
+                        std::make_unique<FailingEngine>(FailingEngine::transient, &calls));
   CHECK_THROWS_AS(engine.synthesize("   ", {"en"}), td::PermanentError);
   CHECK(calls == 0);
 }
 
 TEST_CASE("when both engines fail the error carries both messages and is transient if either failure was") {
   int a = 0, b = 0;
-  FallbackEngine mixed(std::make_unique<FailingEngine>(FailingEngine::transient, &a), std::make_unique<FailingEngine>(FailingEngine::permanent, &b));
+  FallbackEngine mixed(std::make_unique<FailingEngine>(FailingEngine::transient, &a),
+                       std::make_unique<FailingEngine>(FailingEngine::permanent, &b));
   try {
     mixed.synthesize("Hello.", {"en"});
     FAIL("expected an error");
@@ -71,7 +73,8 @@ TEST_CASE("when both engines fail the error carries both messages and is transie
     CHECK(std::string(e.what()).find("down") != std::string::npos);
     CHECK(std::string(e.what()).find("bad key") != std::string::npos);
   }
-  FallbackEngine both(std::make_unique<FailingEngine>(FailingEngine::permanent, &a), std::make_unique<FailingEngine>(FailingEngine::permanent, &b));
+  FallbackEngine both(std::make_unique<FailingEngine>(FailingEngine::permanent, &a),
+                      std::make_unique<FailingEngine>(FailingEngine::permanent, &b));
   CHECK_THROWS_AS(both.synthesize("Hello.", {"en"}), td::PermanentError);
   CHECK(a == 2);
   CHECK(b == 2);
@@ -83,7 +86,8 @@ TEST_CASE("the factory builds what TTS_ENGINE and TTS_FALLBACK ask for") {
     CHECK(dynamic_cast<EspeakEngine*>(e.get()) != nullptr);
   }
   {
-    EnvVar a("TTS_ENGINE", "openai"), b("TTS_BASE_URL", "http://127.0.0.1:9/v1"), c("TTS_MODEL", "kokoro"), d("TTS_VOICE_FR", "ff_siwis");
+    EnvVar a("TTS_ENGINE", "openai"), b("TTS_BASE_URL", "http://127.0.0.1:9/v1"), c("TTS_MODEL", "kokoro"),
+        d("TTS_VOICE_FR", "ff_siwis");
     auto e = make_engine_from_env();
     CHECK(dynamic_cast<OpenAiSpeechEngine*>(e.get()) != nullptr);
     CHECK(e->plan({"fr"}).voice == "ff_siwis");

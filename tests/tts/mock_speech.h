@@ -59,7 +59,8 @@ class MockSpeechServer {
   // For handlers that stall: sleeps up to `d`, returning early when the server stops.
   void stall(std::chrono::milliseconds d) const {
     auto until = std::chrono::steady_clock::now() + d;
-    while (!stopping_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (!stopping_ && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
  private:

@@ -51,10 +51,12 @@ Decoded decode_mp3(const std::string& bytes) {
   const long* rates = nullptr;
   size_t nrates = 0;
   mpg123_rates(&rates, &nrates);
-  for (size_t i = 0; i < nrates; ++i) mpg123_format(mh.get(), rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_SIGNED_16);
+  for (size_t i = 0; i < nrates; ++i)
+    mpg123_format(mh.get(), rates[i], MPG123_MONO | MPG123_STEREO, MPG123_ENC_SIGNED_16);
   Source src{&bytes};
   mpg123_replace_reader_handle(mh.get(), read_cb, seek_cb, nullptr);
-  if (mpg123_open_handle(mh.get(), &src) != MPG123_OK) throw std::runtime_error(std::string("mpg123_open: ") + mpg123_strerror(mh.get()));
+  if (mpg123_open_handle(mh.get(), &src) != MPG123_OK)
+    throw std::runtime_error(std::string("mpg123_open: ") + mpg123_strerror(mh.get()));
   Decoded d;
   std::vector<unsigned char> buf(1 << 16);
   for (;;) {
@@ -70,7 +72,8 @@ Decoded decode_mp3(const std::string& bytes) {
     auto* s = reinterpret_cast<int16_t*>(buf.data());
     d.samples.insert(d.samples.end(), s, s + done / 2);
     if (r == MPG123_DONE) break;
-    if (r != MPG123_OK && r != MPG123_NEW_FORMAT) throw std::runtime_error(std::string("mpg123_read: ") + mpg123_strerror(mh.get()));
+    if (r != MPG123_OK && r != MPG123_NEW_FORMAT)
+      throw std::runtime_error(std::string("mpg123_read: ") + mpg123_strerror(mh.get()));
   }
   mpg123_close(mh.get());
   return d;

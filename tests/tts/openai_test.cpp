@@ -36,7 +36,9 @@ struct Harness {
     options.timeout = 2s;
     options.sleep = [this](std::chrono::milliseconds d) { sleeps.push_back(d); };
   }
-  Mp3Audio run(const std::string& script, SpeechRequest request = {}) { return OpenAiSpeechEngine(options).synthesize(script, request); }
+  Mp3Audio run(const std::string& script, SpeechRequest request = {}) {
+    return OpenAiSpeechEngine(options).synthesize(script, request);
+  }
 };
 
 void serve_mp3(httplib::Response& res) { res.set_content(served_mp3(), "audio/mpeg"); }
@@ -57,7 +59,8 @@ E error_of(const std::function<void()>& f) {
 TEST_CASE("a long script is split at sentences under the limit and the parts are joined into one valid MP3") {
   Harness h([](int, const httplib::Request&, httplib::Response& res) { serve_mp3(res); });
   std::string script;
-  for (int i = 0; script.size() < 11000; ++i) script += "This is sentence " + std::to_string(i) + " of a long **summary** script. ";
+  for (int i = 0; script.size() < 11000; ++i)
+    script += "This is sentence " + std::to_string(i) + " of a long **summary** script. ";
   auto audio = h.run(script, {"fr", td::Level::beginner, ""});
 
   auto seen = h.server.seen();
@@ -167,7 +170,8 @@ TEST_CASE("an HTML page with status 200 is a transient bad-audio error, never re
 }
 
 TEST_CASE("HTML labelled as audio/mpeg and an empty body are caught by looking at the bytes") {
-  Harness html([](int, const httplib::Request&, httplib::Response& res) { res.set_content("<html>oops</html>", "audio/mpeg"); });
+  Harness html(
+      [](int, const httplib::Request&, httplib::Response& res) { res.set_content("<html>oops</html>", "audio/mpeg"); });
   CHECK(std::string(error_of<td::TransientError>([&] { html.run("Hi."); }).what()).find("HTML") != std::string::npos);
   Harness empty([](int, const httplib::Request&, httplib::Response& res) { res.set_content("", "audio/mpeg"); });
   CHECK(std::string(error_of<td::TransientError>([&] { empty.run("Hi."); }).what()).find("empty") != std::string::npos);

@@ -79,7 +79,8 @@ TEST_CASE("every MP3 measures the words per minute its setting says, within 10%,
       EspeakOptions options;
       options.rate_plain = wpm;
       EspeakEngine engine{options};
-      CHECK(measured_wpm(script.text, engine.synthesize(script.text, {script.language})) == doctest::Approx(wpm).epsilon(0.10));
+      CHECK(measured_wpm(script.text, engine.synthesize(script.text, {script.language})) ==
+            doctest::Approx(wpm).epsilon(0.10));
     }
     EspeakEngine defaults{EspeakOptions{}};
     for (auto level : {td::Level::none, td::Level::beginner, td::Level::intermediate, td::Level::advanced}) {

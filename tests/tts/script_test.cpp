@@ -33,12 +33,15 @@ std::string words_only(const std::string& s) {
 }  // namespace
 
 TEST_CASE("markdown is read as prose: headings and list items end sentences, markup disappears") {
-  auto out = clean_script("# The Big Picture\n\n**Bold** claim with _emphasis_ and `code`.\n\n- first point\n- second point\n1. numbered item\n> quoted line\n---\n");
-  CHECK(out == "The Big Picture. Bold claim with emphasis and code. first point. second point. numbered item. quoted line.");
+  auto out = clean_script(
+      "# The Big Picture\n\n**Bold** claim with _emphasis_ and `code`.\n\n- first point\n- second point\n1. numbered item\n> quoted line\n---\n");
+  CHECK(out ==
+        "The Big Picture. Bold claim with emphasis and code. first point. second point. numbered item. quoted line.");
 }
 
 TEST_CASE("links keep their text, images their alt text, bare URLs vanish with their punctuation kept") {
-  auto out = clean_script("Read [the paper](https://arxiv.org/abs/1234) and ![a chart](img.png). See https://example.com/x?y=1. Or www.test.org, today.");
+  auto out = clean_script(
+      "Read [the paper](https://arxiv.org/abs/1234) and ![a chart](img.png). See https://example.com/x?y=1. Or www.test.org, today.");
   CHECK(out == "Read the paper and a chart. See. Or, today.");
   CHECK_FALSE(contains(out, "http"));
   CHECK_FALSE(contains(out, "arxiv"));
@@ -52,7 +55,8 @@ TEST_CASE("emoji, pictographs and CJK are dropped; accents, ¿ ¡ and typographi
 }
 
 TEST_CASE("HTML tags, comments and entities are removed or decoded; code blocks are not read") {
-  CHECK(clean_script("<p>Tom &amp; Jerry</p><br/><!-- hidden --><b>bold</b> &#233;t&eacute; x < y &bogus; z") == "Tom & Jerry. bold été x y z.");
+  CHECK(clean_script("<p>Tom &amp; Jerry</p><br/><!-- hidden --><b>bold</b> &#233;t&eacute; x < y &bogus; z") ==
+        "Tom & Jerry. bold été x y z.");
   CHECK(clean_script("Before.\n```python\nprint('x')\n```\nAfter.") == "Before. After.");
   CHECK(clean_script("| Name | Age |\n|---|---|\n| Ann | 30 |") == "Name, Age. Ann, 30.");
 }
@@ -156,12 +160,17 @@ TEST_CASE("prepare_paragraphs keeps paragraphs apart, and its chunks hold prepar
     for (auto& chunk : p) joined += (joined.empty() ? "" : " ") + chunk;
   }
   // The quotes-only paragraph says nothing and is left out.
-  CHECK(firsts == std::vector<std::string>{"Title.", "First paragraph, first sentence. Second sentence. Still the first paragraph.",
-                                           "an item.", "another item.", "Last paragraph."});
+  CHECK(firsts == std::vector<std::string>{
+                      "Title.", "First paragraph, first sentence. Second sentence. Still the first paragraph.",
+                      "an item.", "another item.", "Last paragraph."});
   std::string flat;
   for (auto& chunk : td::tts::prepare_script(script, 4000, 100000)) flat += (flat.empty() ? "" : " ") + chunk;
-  CHECK(flat == "Title. First paragraph, first sentence. Second sentence. Still the first paragraph. an item. another item. \"\" Last paragraph.");
-  CHECK(joined == "Title. First paragraph, first sentence. Second sentence. Still the first paragraph. an item. another item. Last paragraph.");
+  CHECK(
+      flat ==
+      "Title. First paragraph, first sentence. Second sentence. Still the first paragraph. an item. another item. \"\" Last paragraph.");
+  CHECK(
+      joined ==
+      "Title. First paragraph, first sentence. Second sentence. Still the first paragraph. an item. another item. Last paragraph.");
 
   // A long paragraph is cut at sentences like prepare_script's text; no chunk spans two.
   std::string longer;

@@ -9,9 +9,9 @@
 #include "common/errors.h"
 #include "common/process.h"
 #include "harness.h"
-#include "support/helpers.h"
 #include "queue/queue.h"
 #include "store/pipeline.h"
+#include "support/helpers.h"
 #include "support/pg.h"
 
 using namespace td::tts_service_test;
@@ -101,8 +101,9 @@ TEST_CASE("CliInput: bad durations, ids and limits are one line naming the argum
   check_one_line(cli({"retry", "abc", "--database-url", db.url()}), "JOB_ID must be a positive number, got 'abc'");
   check_one_line(cli({"report", "yt:\xff\xfe", "--database-url", db.url()}), "not a YouTube video link");
   // A port nothing listens on: libpq says it in two lines, the CLI in one.
-  check_one_line(cli({"jobs", "--database-url", "postgresql://nobody@127.0.0.1:1/none"}),
-                 "cannot reach the database: connection to server at \"127.0.0.1\", port 1 failed: Connection refused; Is the server running");
+  check_one_line(
+      cli({"jobs", "--database-url", "postgresql://nobody@127.0.0.1:1/none"}),
+      "cannot reach the database: connection to server at \"127.0.0.1\", port 1 failed: Connection refused; Is the server running");
 }
 
 TEST_CASE("CliInput: a job payload whose whole number is out of range dies at once with bad_payload") {
@@ -110,8 +111,8 @@ TEST_CASE("CliInput: a job payload whose whole number is out of range dies at on
   // used to become -2147483648.
   for (const char* revision : {"1e300", "2.5", "4294967296", "-9223372036854775809", "\"1\""}) {
     CAPTURE(revision);
-    auto p = nlohmann::json::parse(std::string(R"({"video_id": "yt:cli00000009", "variant": "audio", "summary_revision": )") +
-                                   revision + "}");
+    auto p = nlohmann::json::parse(
+        std::string(R"({"video_id": "yt:cli00000009", "variant": "audio", "summary_revision": )") + revision + "}");
     try {
       td::store::tts_request_from(p);
       FAIL("accepted");
@@ -120,8 +121,8 @@ TEST_CASE("CliInput: a job payload whose whole number is out of range dies at on
       CHECK(std::string(e.what()).find("'summary_revision'") != std::string::npos);
     }
   }
-  CHECK(td::store::tts_request_from(nlohmann::json::parse(
-                                        R"({"video_id": "yt:cli00000009", "variant": "audio", "summary_revision": 7})"))
+  CHECK(td::store::tts_request_from(
+            nlohmann::json::parse(R"({"video_id": "yt:cli00000009", "variant": "audio", "summary_revision": 7})"))
             .summary_revision == 7);
 
   td::test::TestDatabase db("cliinput");
@@ -138,5 +139,6 @@ TEST_CASE("CliInput: a job payload whose whole number is out of range dies at on
   }
   RunningStage stage(db.url(), espeak_engine(), std::make_shared<td::store::PostgresAudioStore>());
   CHECK(wait_finished(*conn, id) == "dead");
-  CHECK(last_error(*conn, id).rfind("bad_payload: job payload field 'summary_revision' must be a whole number", 0) == 0);
+  CHECK(last_error(*conn, id).rfind("bad_payload: job payload field 'summary_revision' must be a whole number", 0) ==
+        0);
 }

@@ -79,8 +79,8 @@ TEST_CASE("AudioCommand: writes the stored MP3 from Postgres or AUDIO_DIR; clear
 
   // -o: a regular file is replaced whole; a device or FIFO is written in
   // place and stays what it is; "-" is standard output.
-  const std::vector<std::string> base{td::test::bin_path("tubedigest"), "audio", "yt:cli00000001", "audio",
-                                      "--database-url", db.url()};
+  const std::vector<std::string> base{
+      td::test::bin_path("tubedigest"), "audio", "yt:cli00000001", "audio", "--database-url", db.url()};
   auto with = [&](std::vector<std::string> extra) {
     auto argv = base;
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -132,8 +132,10 @@ TEST_CASE("AudioCommand: writes the stored MP3 from Postgres or AUDIO_DIR; clear
     CHECK(r.err.find("Is a directory") != std::string::npos);
   }
   // A bad id is refused before any query, in one line.
-  auto bad = td::process::run({td::test::bin_path("tubedigest"), "audio", "yt:\xff\xfe\x80" "abc", "audio", "-o", none,
-                               "--database-url", db.url()});
+  auto bad = td::process::run({td::test::bin_path("tubedigest"), "audio",
+                               "yt:\xff\xfe\x80"
+                               "abc",
+                               "audio", "-o", none, "--database-url", db.url()});
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("not a YouTube video link") != std::string::npos);
   CHECK(bad.err.find('\n') == bad.err.size() - 1);

@@ -111,12 +111,12 @@ std::vector<EventRow> events(pqxx::connection& c) {
   return out;
 }
 
-
 std::vector<store::AudioRecord> audio_rows(pqxx::connection& c, const std::string& video_id) {
   pqxx::read_transaction tx(c);
   std::vector<store::AudioRecord> out;
   for (const auto& r : tx.exec_params("SELECT id FROM audio WHERE video_id = $1 ORDER BY id", video_id)) {
-    auto rec = store::audio_by_job(tx, tx.exec_params("SELECT job_id FROM audio WHERE id = $1", r[0].as<int64_t>())[0][0].as<int64_t>());
+    auto rec = store::audio_by_job(
+        tx, tx.exec_params("SELECT job_id FROM audio WHERE id = $1", r[0].as<int64_t>())[0][0].as<int64_t>());
     REQUIRE(rec);
     out.push_back(*rec);
   }

@@ -12,9 +12,9 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "support/helpers.h"
 #include "store/audio.h"
 #include "store/pipeline.h"
+#include "support/helpers.h"
 #include "tts/engine.h"
 #include "tts_stage.h"
 #include "worker/worker.h"

@@ -154,7 +154,8 @@ TEST_CASE("DirectoryStore: AUDIO_DIR keeps the MP3 as a file named in the row, l
   ::unsetenv("AUDIO_DIR");
   CHECK(store->name() == "dir");
   seed_video(*conn, "yt:dir00000001", {"audio-es"});
-  seed_summary(*conn, "yt:dir00000001", "audio-es", "La energía solar es barata. Las baterías guardan la energía.", "es");
+  seed_summary(*conn, "yt:dir00000001", "audio-es", "La energía solar es barata. Las baterías guardan la energía.",
+               "es");
   RunningStage stage(db.url(), espeak_engine(), store);
   REQUIRE(wait_finished(*conn, enqueue_tts(*conn, {"yt:dir00000001", "audio-es", 1, false, std::nullopt})) == "done");
   auto rows = audio_rows(*conn, "yt:dir00000001");
@@ -182,9 +183,10 @@ TEST_CASE("Idempotent: a job run again after it stored its audio completes witho
   {
     // As a rescue does: the same job, same id and payload, back in the queue.
     pqxx::work tx(*conn);
-    tx.exec_params("UPDATE jobs SET status = 'queued', run_at = now(), finished_at = NULL, lease_owner = NULL "
-                   "WHERE id = $1",
-                   job);
+    tx.exec_params(
+        "UPDATE jobs SET status = 'queued', run_at = now(), finished_at = NULL, lease_owner = NULL "
+        "WHERE id = $1",
+        job);
     tx.commit();
   }
   REQUIRE(td::test::eventually(
@@ -296,9 +298,9 @@ TEST_CASE("Fallback: a failing OpenAI-compatible server with TTS_FALLBACK=espeak
   nlohmann::json expected = {{"from", planned.engine}, {"to", "espeak"}, {"reason", "tts_unavailable"}};
   REQUIRE(rows[0].fallback);
   CHECK(*rows[0].fallback == expected);
-  CHECK(counter(*conn, td::metrics::labelled_name("tts_fallbacks", {{"from", planned.engine},
-                                                                     {"to", "espeak"},
-                                                                     {"reason", "tts_unavailable"}})) == 1);
+  CHECK(counter(*conn, td::metrics::labelled_name(
+                           "tts_fallbacks",
+                           {{"from", planned.engine}, {"to", "espeak"}, {"reason", "tts_unavailable"}})) == 1);
   CHECK(counter(*conn, "tts_success") == 1);
   int fallbacks = 0;
   for (const auto& e : events(*conn)) {
@@ -351,7 +353,8 @@ TEST_CASE("FallbackAuth: a 401 from the speech server falls back with reason tts
   REQUIRE(rows[0].fallback);
   CHECK((*rows[0].fallback)["reason"] == "tts_auth");
   CHECK(counter(*conn, td::metrics::labelled_name(
-                           "tts_fallbacks", {{"from", planned.engine}, {"to", "espeak"}, {"reason", "tts_auth"}})) == 1);
+                           "tts_fallbacks", {{"from", planned.engine}, {"to", "espeak"}, {"reason", "tts_auth"}})) ==
+        1);
 
   // espeak speaking as the planned engine is no fallback.
   seed_video(*conn, "yt:fall0000003", {"audio"});
@@ -486,8 +489,9 @@ TEST_CASE("Executable: tubedigest-tts from the environment (AUDIO_DIR) speaks a 
   seed_video(*conn, "yt:exec0000001", {"audio"});
   seed_summary(*conn, "yt:exec0000001", "audio", kEnglishScript);
   auto job = enqueue_tts(*conn, {"yt:exec0000001", "audio", 1, false, std::nullopt});
-  td::test::ChildProcess p({td::test::bin_path("tubedigest-tts"), "--database-url", db.url(), "--poll-interval", "200ms"},
-                           {"AUDIO_DIR=" + dir.path(), "TTS_ENGINE=espeak", "LOG_LEVEL=warn"});
+  td::test::ChildProcess p(
+      {td::test::bin_path("tubedigest-tts"), "--database-url", db.url(), "--poll-interval", "200ms"},
+      {"AUDIO_DIR=" + dir.path(), "TTS_ENGINE=espeak", "LOG_LEVEL=warn"});
   REQUIRE(wait_finished(*conn, job) == "done");
   auto rows = audio_rows(*conn, "yt:exec0000001");
   REQUIRE(rows.size() == 1);

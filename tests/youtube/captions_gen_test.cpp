@@ -226,7 +226,8 @@ TEST_CASE("[word_ms] manual WebVTT: no word timings, but for one-word cues (thei
     CAPTURE(s.name);
     for (auto& seg : td::youtube::parse_webvtt(manual_vtt(track_of(s, true)))) {
       CAPTURE(seg.text);
-      if (split(seg.text).size() == 1) CHECK((seg.word_ms.empty() || seg.word_ms == std::vector<int64_t>{seg.start_ms}));
+      if (split(seg.text).size() == 1)
+        CHECK((seg.word_ms.empty() || seg.word_ms == std::vector<int64_t>{seg.start_ms}));
       else CHECK(seg.word_ms.empty());
     }
   }
@@ -252,9 +253,9 @@ TEST_CASE("ground truth: . ! ? … before a capital end a sentence; abbreviation
     said.push_back(w.spoken);
     if (w.sentence_end) ends.push_back(w.spoken);
   }
-  CHECK(said == std::vector<std::string>{"mr", "webb", "said", "yes", "no", "vraiment", "oui", "non", "pas", "ça",
-                                         "il", "y", "a", "dans", "paris", "mon", "dieu", "qué", "fin", "john", "f",
-                                         "kennedy", "us", "troops", "left", "the", "end"});
+  CHECK(said == std::vector<std::string>{"mr",  "webb", "said", "yes",     "no",   "vraiment", "oui",  "non",  "pas",
+                                         "ça",  "il",   "y",    "a",       "dans", "paris",    "mon",  "dieu", "qué",
+                                         "fin", "john", "f",    "kennedy", "us",   "troops",   "left", "the",  "end"});
   CHECK(ends == std::vector<std::string>{"no", "vraiment", "ça", "paris", "dieu", "qué", "fin", "left", "end"});
   auto at = [&](const std::string& w) {
     return *std::find_if(words.begin(), words.end(), [&](auto& x) { return x.spoken == w; });

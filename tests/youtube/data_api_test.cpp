@@ -124,7 +124,8 @@ TEST_CASE("Data API: 500, HTML, bad key, rate limit and a dead server are transi
     td::youtube::testing::MockDataApi gone;
     dead = config_for(gone);
   }
-  CHECK(caught<td::TransientError>([&] { DataApiSource(dead).fetch("apiVideo001"); }).reason() == "data_api_unreachable");
+  CHECK(caught<td::TransientError>([&] { DataApiSource(dead).fetch("apiVideo001"); }).reason() ==
+        "data_api_unreachable");
   CHECK(caught<td::PermanentError>([&] { source.fetch("bad id"); }).reason() == "bad_link");
 }
 

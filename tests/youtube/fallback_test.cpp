@@ -66,8 +66,8 @@ TEST_CASE("fallback: yt-dlp answers, the Data API is not asked") {
 
 TEST_CASE("fallback: yt-dlp fails, the Data API answers") {
   td::youtube::testing::MockDataApi api;
-  FallbackMetadataSource source(failing_ytdlp("ERROR: [youtube] apiVideo001: Unable to download API page: HTTP Error 503"),
-                                api_source(api));
+  FallbackMetadataSource source(
+      failing_ytdlp("ERROR: [youtube] apiVideo001: Unable to download API page: HTTP Error 503"), api_source(api));
   auto m = source.fetch("apiVideo001");
   CHECK(m.source == "data-api");
   CHECK(m.duration_s == 213);
@@ -80,8 +80,8 @@ TEST_CASE("fallback: yt-dlp fails, the Data API answers") {
 TEST_CASE("fallback: throttling is reported even when the Data API answers") {
   td::youtube::testing::MockDataApi api;
   int hooked = 0;
-  FallbackMetadataSource source(failing_ytdlp("ERROR: [youtube] x: Sign in to confirm you're not a bot"), api_source(api),
-                                [&](const Throttled&) { ++hooked; });
+  FallbackMetadataSource source(failing_ytdlp("ERROR: [youtube] x: Sign in to confirm you're not a bot"),
+                                api_source(api), [&](const Throttled&) { ++hooked; });
   CHECK(outcome(source, "apiVideo001") == "ok:data-api");
   CHECK(hooked == 1);
   api.set_mode(Mode::server_error);
@@ -93,7 +93,8 @@ TEST_CASE("fallback: throttling is reported even when the Data API answers") {
 
 TEST_CASE("fallback: final answers from yt-dlp skip the Data API") {
   td::youtube::testing::MockDataApi api;
-  FallbackMetadataSource live(failing_ytdlp("ERROR: [youtube] x: This live event will begin in 5 hours."), api_source(api));
+  FallbackMetadataSource live(failing_ytdlp("ERROR: [youtube] x: This live event will begin in 5 hours."),
+                              api_source(api));
   CHECK(outcome(live, "apiVideo001") == "permanent:live_not_finished");
   FallbackMetadataSource bad(failing_ytdlp("unused"), api_source(api));
   CHECK(outcome(bad, "not an id!!") == "permanent:bad_link");

@@ -68,24 +68,30 @@ TEST_CASE("ids keep their case and may contain - and _") {
 }
 
 TEST_CASE("playlist-only links are refused, never guessed") {
-  CHECK(rejection("https://www.youtube.com/playlist?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG").find("playlist") != std::string::npos);
-  CHECK(rejection("https://www.youtube.com/watch?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG").find("playlist") != std::string::npos);
-  CHECK(rejection("https://www.youtube.com/embed/videoseries?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG").find("playlist") != std::string::npos);
+  CHECK(rejection("https://www.youtube.com/playlist?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG").find("playlist") !=
+        std::string::npos);
+  CHECK(rejection("https://www.youtube.com/watch?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG").find("playlist") !=
+        std::string::npos);
+  CHECK(
+      rejection("https://www.youtube.com/embed/videoseries?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG").find("playlist") !=
+      std::string::npos);
 }
 
 TEST_CASE("channel links are refused") {
-  for (auto* link : {"https://www.youtube.com/@kurzgesagt", "https://www.youtube.com/@kurzgesagt/videos",
-                     "https://www.youtube.com/channel/UCsXVk37bltHxD1rDPwtNM8Q", "https://www.youtube.com/c/inanutshell",
-                     "https://www.youtube.com/user/Kurzgesagt", "youtube.com/@handle"}) {
+  for (auto* link :
+       {"https://www.youtube.com/@kurzgesagt", "https://www.youtube.com/@kurzgesagt/videos",
+        "https://www.youtube.com/channel/UCsXVk37bltHxD1rDPwtNM8Q", "https://www.youtube.com/c/inanutshell",
+        "https://www.youtube.com/user/Kurzgesagt", "youtube.com/@handle"}) {
     CAPTURE(link);
     CHECK(rejection(link).find("channel") != std::string::npos);
   }
 }
 
 TEST_CASE("other sites and look-alike hosts are refused") {
-  for (auto* link : {"https://vimeo.com/76979871", "https://evil.example/watch?v=dQw4w9WgXcQ",
-                     "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ", "https://notyoutube.com/watch?v=dQw4w9WgXcQ",
-                     "https://www.youtube.com@evil.example/watch?v=dQw4w9WgXcQ", "ftp://youtube.com/watch?v=dQw4w9WgXcQ"}) {
+  for (auto* link :
+       {"https://vimeo.com/76979871", "https://evil.example/watch?v=dQw4w9WgXcQ",
+        "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ", "https://notyoutube.com/watch?v=dQw4w9WgXcQ",
+        "https://www.youtube.com@evil.example/watch?v=dQw4w9WgXcQ", "ftp://youtube.com/watch?v=dQw4w9WgXcQ"}) {
     CAPTURE(link);
     rejection(link);
   }
@@ -112,9 +118,9 @@ TEST_CASE("video keys: yt:<id> is made, recognised and taken apart in one place"
   using namespace td::youtube;
   CHECK(video_key("dQw4w9WgXcQ") == "yt:dQw4w9WgXcQ");
   CHECK(is_video_key("yt:dQw4w9WgXcQ"));
-  CHECK_FALSE(is_video_key("dQw4w9WgXcQ"));          // a bare id is a link form, not a key
-  CHECK_FALSE(is_video_key("yt:dQw4w9WgXc"));        // 10 characters
-  CHECK_FALSE(is_video_key("YT:dQw4w9WgXcQ"));       // keys are written one way
+  CHECK_FALSE(is_video_key("dQw4w9WgXcQ"));     // a bare id is a link form, not a key
+  CHECK_FALSE(is_video_key("yt:dQw4w9WgXc"));   // 10 characters
+  CHECK_FALSE(is_video_key("YT:dQw4w9WgXcQ"));  // keys are written one way
   CHECK_FALSE(is_video_key("yt:dQw4w9WgXc!"));
   CHECK(id_of_key("yt:dQw4w9WgXcQ") == "dQw4w9WgXcQ");
   CHECK_THROWS_AS(id_of_key("https://youtu.be/dQw4w9WgXcQ"), td::PermanentError);

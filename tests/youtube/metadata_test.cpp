@@ -156,9 +156,9 @@ TEST_CASE("track order: manual in language, auto in language, any manual, any au
   CHECK(keys(rank_tracks(*de.captions, video_language(de)))[2] == "en/manual");
 
   std::vector<CaptionTrack> tracks = {
-      {"live_chat", false, false, {"json"}},  {"fr", true, true, {"vtt"}},     {"ja", false, false, {"vtt"}},
-      {"en-GB", false, false, {"vtt"}},       {"es", true, false, {"json3"}},  {"es-orig", true, false, {"json3"}},
-      {"pt-BR", false, false, {"ttml"}},      {"en-US", true, false, {"vtt"}},
+      {"live_chat", false, false, {"json"}}, {"fr", true, true, {"vtt"}},     {"ja", false, false, {"vtt"}},
+      {"en-GB", false, false, {"vtt"}},      {"es", true, false, {"json3"}},  {"es-orig", true, false, {"json3"}},
+      {"pt-BR", false, false, {"ttml"}},     {"en-US", true, false, {"vtt"}},
   };
   CHECK(keys(rank_tracks(tracks, "en-US")) ==
         std::vector<std::string>{"en-GB/manual", "en-US/auto", "ja/manual", "es-orig/auto", "es/auto", "fr/auto"});

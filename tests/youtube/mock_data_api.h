@@ -21,7 +21,8 @@ class MockDataApi {
   enum class Mode { normal, quota, server_error, html, bad_key, rate_limit };
 
   MockDataApi() {
-    server_.Get("/youtube/v3/videos", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    server_.Get("/youtube/v3/videos",
+                [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("mock Data API: cannot bind");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -52,7 +53,8 @@ class MockDataApi {
         {"thumbnails",
          {{"default", {{"url", "https://i.ytimg.com/vi/" + id + "/default.jpg"}, {"width", 120}, {"height", 90}}},
           {"high", {{"url", "https://i.ytimg.com/vi/" + id + "/hqdefault.jpg"}, {"width", 480}, {"height", 360}}},
-          {"maxres", {{"url", "https://i.ytimg.com/vi/" + id + "/maxresdefault.jpg"}, {"width", 1280}, {"height", 720}}}}},
+          {"maxres",
+           {{"url", "https://i.ytimg.com/vi/" + id + "/maxresdefault.jpg"}, {"width", 1280}, {"height", 720}}}}},
         {"channelTitle", "Rick Astley"},
         {"tags", {"rick astley", "Never Gonna Give You Up", "rickroll"}},
         {"categoryId", "10"},
@@ -60,9 +62,11 @@ class MockDataApi {
         {"defaultLanguage", "en"},
         {"localized", {{"title", "Rick Astley - Never Gonna Give You Up"}, {"description", "..."}}},
         {"defaultAudioLanguage", "en-US"}};
-    json details = {{"duration", "PT3M33S"}, {"dimension", "2d"}, {"definition", "hd"}, {"caption", "true"},
-                    {"licensedContent", true}, {"contentRating", json::object()}, {"projection", "rectangular"}};
-    json stats = {{"viewCount", "1500000000"}, {"likeCount", "17000000"}, {"favoriteCount", "0"}, {"commentCount", "2300000"}};
+    json details = {{"duration", "PT3M33S"},      {"dimension", "2d"},       {"definition", "hd"},
+                    {"caption", "true"},          {"licensedContent", true}, {"contentRating", json::object()},
+                    {"projection", "rectangular"}};
+    json stats = {
+        {"viewCount", "1500000000"}, {"likeCount", "17000000"}, {"favoriteCount", "0"}, {"commentCount", "2300000"}};
     if (id == "apiLong0001") details["duration"] = "P1DT2H";
     if (id == "apiNoLikes1") {
       stats.erase("likeCount");
@@ -72,8 +76,8 @@ class MockDataApi {
       snippet["liveBroadcastContent"] = "live";
       details["duration"] = "PT0S";
     }
-    return {{"kind", "youtube#video"}, {"etag", "x"}, {"id", id}, {"snippet", snippet}, {"contentDetails", details},
-            {"statistics", stats}};
+    return {{"kind", "youtube#video"},   {"etag", "x"},        {"id", id}, {"snippet", snippet},
+            {"contentDetails", details}, {"statistics", stats}};
   }
 
  private:
@@ -88,31 +92,38 @@ class MockDataApi {
     switch (mode_.load()) {
       case Mode::quota:
         res.status = 403;
-        res.set_content(R"({"error":{"code":403,"message":"The request cannot be completed because you have exceeded your <a href=\"/youtube/v3/getting-started#quota\">quota</a>.","errors":[{"message":"The request cannot be completed because you have exceeded your quota.","domain":"youtube.quota","reason":"quotaExceeded"}]}})",
-                        "application/json");
+        res.set_content(
+            R"({"error":{"code":403,"message":"The request cannot be completed because you have exceeded your <a href=\"/youtube/v3/getting-started#quota\">quota</a>.","errors":[{"message":"The request cannot be completed because you have exceeded your quota.","domain":"youtube.quota","reason":"quotaExceeded"}]}})",
+            "application/json");
         return;
       case Mode::server_error:
         res.status = 500;
-        res.set_content(R"({"error":{"code":500,"message":"Internal error encountered.","errors":[{"message":"Internal error encountered.","domain":"global","reason":"backendError"}],"status":"INTERNAL"}})",
-                        "application/json");
+        res.set_content(
+            R"({"error":{"code":500,"message":"Internal error encountered.","errors":[{"message":"Internal error encountered.","domain":"global","reason":"backendError"}],"status":"INTERNAL"}})",
+            "application/json");
         return;
       case Mode::html:
         res.status = 200;
-        res.set_content("<!DOCTYPE html><html><head><title>Sorry...</title></head><body>unusual traffic</body></html>", "text/html");
+        res.set_content("<!DOCTYPE html><html><head><title>Sorry...</title></head><body>unusual traffic</body></html>",
+                        "text/html");
         return;
       case Mode::bad_key:
         res.status = 400;
-        res.set_content(R"({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","errors":[{"message":"API key not valid. Please pass a valid API key.","domain":"global","reason":"badRequest"}],"status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}})",
-                        "application/json");
+        res.set_content(
+            R"({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","errors":[{"message":"API key not valid. Please pass a valid API key.","domain":"global","reason":"badRequest"}],"status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}})",
+            "application/json");
         return;
       case Mode::rate_limit:
         res.status = 403;
-        res.set_content(R"({"error":{"code":403,"message":"rate","errors":[{"reason":"rateLimitExceeded","domain":"youtube.quota"}]}})", "application/json");
+        res.set_content(
+            R"({"error":{"code":403,"message":"rate","errors":[{"reason":"rateLimitExceeded","domain":"youtube.quota"}]}})",
+            "application/json");
         return;
-      case Mode::normal:
-        break;
+      case Mode::normal: break;
     }
-    json body = {{"kind", "youtube#videoListResponse"}, {"etag", "e"}, {"items", json::array()},
+    json body = {{"kind", "youtube#videoListResponse"},
+                 {"etag", "e"},
+                 {"items", json::array()},
                  {"pageInfo", {{"totalResults", 0}, {"resultsPerPage", 0}}}};
     auto id = req.get_param_value("id");
     if (id.starts_with("api") && id != "apiMissing1") {

@@ -1,5 +1,5 @@
-#include <algorithm>
 #include <doctest/doctest.h>
+#include <algorithm>
 
 #include <random>
 
@@ -76,11 +76,13 @@ TEST_CASE("word times: a line that grows the previous one keeps one time per wor
   REQUIRE(manual.size() == 1);
   CHECK(manual[0].word_ms.empty());
   // A json3 event whose segs hold several words keeps none either.
-  auto mixed = parse_json3(R"({"events":[{"tStartMs":100,"segs":[{"utf8":"one two"},{"utf8":" three","tOffsetMs":500}]}]})");
+  auto mixed =
+      parse_json3(R"({"events":[{"tStartMs":100,"segs":[{"utf8":"one two"},{"utf8":" three","tOffsetMs":500}]}]})");
   REQUIRE(mixed.size() == 1);
   CHECK(mixed[0].word_ms.empty());
   // A seg that continues the word before it ("do" + "n't") adds no word.
-  auto glued = parse_json3(R"({"events":[{"tStartMs":0,"segs":[{"utf8":"we"},{"utf8":" do","tOffsetMs":200},{"utf8":"n't","tOffsetMs":300},{"utf8":" stop","tOffsetMs":500}]}]})");
+  auto glued = parse_json3(
+      R"({"events":[{"tStartMs":0,"segs":[{"utf8":"we"},{"utf8":" do","tOffsetMs":200},{"utf8":"n't","tOffsetMs":300},{"utf8":" stop","tOffsetMs":500}]}]})");
   REQUIRE(glued.size() == 1);
   CHECK(glued[0].text == "we don't stop");
   CHECK(glued[0].word_ms == std::vector<int64_t>{0, 200, 500});
@@ -126,7 +128,9 @@ TEST_CASE("a truncated VTT keeps the cues before the cut") {
 }
 
 TEST_CASE("SRT and CRLF and a BOM parse like VTT") {
-  std::string srt = "\xEF\xBB\xBF" "1\r\n00:00:01,000 --> 00:00:02,500\r\n<i>Hello</i> there.\r\n\r\n2\r\n00:01:02,250 --> 00:01:04,000\r\nSecond line\r\nwraps.\r\n";
+  std::string srt =
+      "\xEF\xBB\xBF"
+      "1\r\n00:00:01,000 --> 00:00:02,500\r\n<i>Hello</i> there.\r\n\r\n2\r\n00:01:02,250 --> 00:01:04,000\r\nSecond line\r\nwraps.\r\n";
   auto segs = parse_webvtt(srt);
   REQUIRE(segs.size() == 2);
   CHECK(segs[0] == Segment{1000, "Hello there."});
@@ -165,7 +169,7 @@ TEST_CASE("json3 that is not json3 is a clear error; odd events are skipped") {
   auto segs = parse_json3(R"({"events":[1,"x",{"segs":"no"},{"tStartMs":"5","segs":[{"utf8":7},{"utf8":"ok"}]},
                             {"tStartMs":10,"segs":[{"utf8":"ok"}]},{"tStartMs":20,"segs":[{"utf8":"a < b"}]}]})");
   REQUIRE(segs.size() == 2);
-  CHECK(segs[0] == Segment{0, "ok", {0}});  // one word, one seg: its time is known
+  CHECK(segs[0] == Segment{0, "ok", {0}});     // one word, one seg: its time is known
   CHECK(segs[1] == Segment{20, "a < b", {}});  // one seg of three words: only the segment is timed
   // A lone surrogate escape (Python writes them for broken titles) does not sink the file.
   auto lone = parse_json3(R"({"events":[{"tStartMs":1,"segs":[{"utf8":"bad \ud800 char"}]}]})");
@@ -211,7 +215,7 @@ TEST_CASE("user transcripts: VTT/SRT when they look like it, plain text otherwis
 }
 
 TEST_CASE("utf8 sanitizing and truncation") {
-  CHECK(utf8::sanitize("ok \xE2\x82") == "ok \xEF\xBF\xBD");                  // truncated sequence
+  CHECK(utf8::sanitize("ok \xE2\x82") == "ok \xEF\xBF\xBD");                   // truncated sequence
   CHECK(utf8::sanitize("\xC0\xAF") == "\xEF\xBF\xBD");                         // overlong
   CHECK(utf8::sanitize("\xED\xA0\x80x") == "\xEF\xBF\xBDx");                   // encoded surrogate
   CHECK(utf8::sanitize(std::string("a\0b\x1b[31mc\td", 11)) == "ab[31mc\td");  // NUL and ESC dropped
@@ -230,7 +234,8 @@ TEST_CASE("mutated and truncated inputs never crash the parsers") {
   std::mt19937 rng(20240601);
   const std::string sources[] = {read_fixture("tdAutoRoll1/auto/en-orig.vtt"), read_fixture("tdManualEn1/subs/en.vtt"),
                                  read_fixture("tdJson3De01/auto/de-orig.json3"), read_fixture("tdAutoRoll1/info.json")};
-  const char specials[] = {'<', '>', '&', ';', '\n', '\r', ':', '.', ',', '-', '"', '\\', '{', '}', '\0', '\xFF', '\xC3', '\xED'};
+  const char specials[] = {'<', '>', '&',  ';', '\n', '\r', ':',    '.',    ',',
+                           '-', '"', '\\', '{', '}',  '\0', '\xFF', '\xC3', '\xED'};
   int parsed = 0;
   for (int round = 0; round < 1500; ++round) {
     std::string text = sources[round % 4];

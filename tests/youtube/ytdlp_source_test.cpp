@@ -75,21 +75,32 @@ TEST_CASE("yt-dlp exit 1 messages are classified") {
     const char* stderr_text;
     const char* expected;
   } cases[] = {
-      {"ERROR: [youtube] tdManualEn1: Private video. Sign in if you've been granted access to this video", "permanent:private"},
+      {"ERROR: [youtube] tdManualEn1: Private video. Sign in if you've been granted access to this video",
+       "permanent:private"},
       {"ERROR: [youtube] tdManualEn1: Video unavailable", "permanent:unavailable"},
-      {"ERROR: [youtube] tdManualEn1: Video unavailable. This video has been removed by the uploader", "permanent:unavailable"},
-      {"ERROR: [youtube] tdManualEn1: Sign in to confirm you\xE2\x80\x99re not a bot. Use --cookies-from-browser or --cookies for the authentication.", "throttled"},
-      {"ERROR: [youtube] tdManualEn1: Sign in to confirm you're not a bot. This helps protect our community.", "throttled"},
+      {"ERROR: [youtube] tdManualEn1: Video unavailable. This video has been removed by the uploader",
+       "permanent:unavailable"},
+      {"ERROR: [youtube] tdManualEn1: Sign in to confirm you\xE2\x80\x99re not a bot. Use --cookies-from-browser or --cookies for the authentication.",
+       "throttled"},
+      {"ERROR: [youtube] tdManualEn1: Sign in to confirm you're not a bot. This helps protect our community.",
+       "throttled"},
       {"ERROR: unable to download video data: HTTP Error 429: Too Many Requests", "throttled"},
-      {"ERROR: [youtube] tdManualEn1: Video unavailable. This content isn\xE2\x80\x99t available, try again later.", "throttled"},
+      {"ERROR: [youtube] tdManualEn1: Video unavailable. This content isn\xE2\x80\x99t available, try again later.",
+       "throttled"},
       {"ERROR: [youtube] tdManualEn1: This live event will begin in 3 hours.", "permanent:live_not_finished"},
       {"ERROR: [youtube] tdManualEn1: Premieres in 2 days", "permanent:live_not_finished"},
-      {"ERROR: [youtube] tdManualEn1: Sign in to confirm your age. This video may be inappropriate for some users.", "permanent:age_restricted"},
-      {"ERROR: [youtube] tdManualEn1: Join this channel to get access to members-only content like this video, and other exclusive perks.", "permanent:members_only"},
-      {"ERROR: [youtube] tdManualEn1: The uploader has not made this video available in your country", "permanent:geo_blocked"},
-      {"ERROR: [youtube] tdManualEn1: Unable to download API page: HTTP Error 503: Service Unavailable", "transient:ytdlp_failed"},
-      {"ERROR: [youtube] tdManualEn1: Unable to download webpage: <urlopen error [Errno -3] Temporary failure in name resolution>", "transient:ytdlp_failed"},
-      {"Traceback (most recent call last):\n  File \"yt_dlp/__main__.py\", line 17\nKeyError: 'videoDetails'", "transient:ytdlp_failed"},
+      {"ERROR: [youtube] tdManualEn1: Sign in to confirm your age. This video may be inappropriate for some users.",
+       "permanent:age_restricted"},
+      {"ERROR: [youtube] tdManualEn1: Join this channel to get access to members-only content like this video, and other exclusive perks.",
+       "permanent:members_only"},
+      {"ERROR: [youtube] tdManualEn1: The uploader has not made this video available in your country",
+       "permanent:geo_blocked"},
+      {"ERROR: [youtube] tdManualEn1: Unable to download API page: HTTP Error 503: Service Unavailable",
+       "transient:ytdlp_failed"},
+      {"ERROR: [youtube] tdManualEn1: Unable to download webpage: <urlopen error [Errno -3] Temporary failure in name resolution>",
+       "transient:ytdlp_failed"},
+      {"Traceback (most recent call last):\n  File \"yt_dlp/__main__.py\", line 17\nKeyError: 'videoDetails'",
+       "transient:ytdlp_failed"},
   };
   for (auto& c : cases) {
     CAPTURE(c.stderr_text);
@@ -97,7 +108,8 @@ TEST_CASE("yt-dlp exit 1 messages are classified") {
     CHECK(outcome([&] { source.fetch("tdManualEn1"); }) == c.expected);
   }
   // The message carries yt-dlp's ERROR line for the job's last_error.
-  YtDlpSource source(fake_config({"FAKE_YTDLP_STDERR=WARNING: x\nERROR: [youtube] tdManualEn1: Private video. Sign in"}));
+  YtDlpSource source(
+      fake_config({"FAKE_YTDLP_STDERR=WARNING: x\nERROR: [youtube] tdManualEn1: Private video. Sign in"}));
   try {
     source.fetch("tdManualEn1");
   } catch (const td::PermanentError& e) {
@@ -105,7 +117,8 @@ TEST_CASE("yt-dlp exit 1 messages are classified") {
     CHECK(std::string(e.what()).find("yt:tdManualEn1") != std::string::npos);
   }
   // Exit 1 with nothing on stderr, and a crash by signal, are retried.
-  CHECK(outcome([&] { YtDlpSource(fake_config({"FAKE_YTDLP_EXIT=1"})).fetch("tdManualEn1"); }) == "transient:ytdlp_failed");
+  CHECK(outcome([&] { YtDlpSource(fake_config({"FAKE_YTDLP_EXIT=1"})).fetch("tdManualEn1"); }) ==
+        "transient:ytdlp_failed");
   // An unknown id: the fake answers like yt-dlp for a terminated account.
   CHECK(outcome([&] { YtDlpSource(fake_config()).fetch("zzzzzzzzzzz"); }) == "permanent:unavailable");
 }
@@ -219,8 +232,9 @@ TEST_CASE("transcripts: none, unreadable, live, throttled") {
   CHECK(outcome([&] { YtDlpTranscriptSource(config).fetch(upcoming); }) == "permanent:live_not_finished");
 
   auto ok = YtDlpSource(config).fetch("tdManualEn1");
-  auto throttled = fake_config({"FAKE_YTDLP_PHASE=captions",
-                                "FAKE_YTDLP_STDERR=ERROR: Unable to download video subtitles for 'en': HTTP Error 429: Too Many Requests"});
+  auto throttled = fake_config(
+      {"FAKE_YTDLP_PHASE=captions",
+       "FAKE_YTDLP_STDERR=ERROR: Unable to download video subtitles for 'en': HTTP Error 429: Too Many Requests"});
   CHECK(outcome([&] { YtDlpTranscriptSource(throttled).fetch(ok); }) == "throttled");
   auto hang = fake_config({"FAKE_YTDLP_PHASE=captions", "FAKE_YTDLP_HANG=1"});
   hang.timeout = 500ms;
