@@ -8,6 +8,7 @@
 #include "metrics/metrics.h"
 #include "support/helpers.h"
 #include "support/pg.h"
+#include "support/store_rows.h"
 
 using namespace td::cli_test;
 
@@ -25,16 +26,9 @@ TEST_CASE("ReprocessSchedulesThenSaysAlreadyScheduled") {
   CHECK(j1["variants"] == nlohmann::json({"comprehensive", "key-insights"}));
   CHECK(j1["regenerate_audio"] == false);
   REQUIRE(j1["job_ids"].size() == 2);
+  td::test::check_reprocess_jobs(*conn, j1, false);
   {
     pqxx::read_transaction tx(*conn);
-    for (const auto& id : j1["job_ids"]) {
-      auto row = tx.exec_params1("SELECT kind, status, payload::text FROM jobs WHERE id = $1", id.get<int64_t>());
-      CHECK(row[0].as<std::string>() == "summarize");
-      CHECK(row[1].as<std::string>() == "queued");
-      auto p = nlohmann::json::parse(row[2].as<std::string>());
-      CHECK(p["reprocess_id"] == j1["reprocess_id"]);
-      CHECK(p["regenerate_audio"] == false);
-    }
     auto event = nlohmann::json::parse(
         tx.exec1("SELECT data::text FROM events WHERE type = 'reprocess-scheduled'")[0].as<std::string>());
     CHECK(event["reprocess_id"] == j1["reprocess_id"]);

@@ -12,35 +12,17 @@
 #include "store/transcripts.h"
 #include "store/videos.h"
 #include "support/pg.h"
+#include "support/store_rows.h"
 
 namespace td::cli_test {
 
 void seed_video(pqxx::connection& c, const std::string& video_id, const std::vector<std::string>& variants,
                 bool with_summaries) {
   pqxx::work tx(c);
-  store::Video v;
-  v.id = video_id;
-  v.url = "https://www.youtube.com/watch?v=" + video_id.substr(3);
-  v.title = "Seeded " + video_id;
-  v.requested_variants = variants;
-  store::upsert_video(tx, v);
+  test::seed_video_row(tx, video_id, variants);
   if (with_summaries) {
-    store::TranscriptRow t;
-    t.video_id = video_id;
-    t.language = "en";
-    t.source = "user";
-    t.text = "a transcript of a video about testing the command line";
-    store::upsert_transcript(tx, t);
-    for (const auto& name : variants) {
-      store::Summary s;
-      s.video_id = video_id;
-      s.variant = name;
-      s.text = "Summary " + name + " of " + video_id + ".";
-      s.language = "en";
-      s.word_count = 4;
-      s.provider = "test";
-      store::insert_summary_once(tx, s);
-    }
+    test::seed_transcript_row(tx, video_id, "a transcript of a video about testing the command line");
+    for (const auto& name : variants) test::seed_summary_row(tx, video_id, name);
   }
   tx.commit();
 }

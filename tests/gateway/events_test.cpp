@@ -9,6 +9,7 @@
 #include "gateway/outbox_feed.h"
 #include "sse/test_server.h"
 #include "store/summaries.h"
+#include "support/store_rows.h"
 
 using namespace td;
 using namespace td::test;
@@ -200,12 +201,7 @@ TEST_CASE("the report cache serves until an event for the video invalidates it")
   REQUIRE(variants("yt:bbbbbbbbbbb") == 1);
   for (const char* id : {"yt:aaaaaaaaaaa", "yt:bbbbbbbbbbb"}) {
     pqxx::work tx(*conn);
-    store::Summary s;
-    s.video_id = id;
-    s.variant = "key-insights";
-    s.text = "new";
-    s.provider = "test";
-    store::insert_summary_once(tx, s);
+    seed_summary_row(tx, id, "key-insights");
     tx.commit();
   }
   CHECK(variants("yt:aaaaaaaaaaa") == 1);  // cached: no event yet

@@ -1,5 +1,6 @@
 #include "fixture.h"
 #include "support/helpers.h"
+#include "support/store_rows.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -38,29 +39,10 @@ gateway::Options gateway_options(const std::string& url) {
 void seed_report(pqxx::connection& c, const std::string& video_id, const std::vector<std::string>& variants,
                  const std::string& mp3) {
   pqxx::work tx(c);
-  store::Video v;
-  v.id = video_id;
-  v.url = "https://www.youtube.com/watch?v=" + video_id.substr(3);
-  v.title = "Seeded " + video_id;
-  v.channel = "Test Channel";
-  v.metadata = {{"title", *v.title}, {"channel", *v.channel}, {"duration", 600}};
-  v.requested_variants = variants;
-  store::upsert_video(tx, v);
-  store::TranscriptRow t;
-  t.video_id = video_id;
-  t.language = "en";
-  t.source = "user";
-  t.text = "a transcript of a video about testing gateways";
-  store::upsert_transcript(tx, t);
+  seed_video_row(tx, video_id, variants, "Test Channel");
+  seed_transcript_row(tx, video_id, "a transcript of a video about testing gateways");
   for (const auto& name : variants) {
-    store::Summary s;
-    s.video_id = video_id;
-    s.variant = name;
-    s.text = "Summary " + name + " of " + video_id + ".";
-    s.language = "en";
-    s.word_count = 4;
-    s.provider = "test";
-    auto stored = store::insert_summary_once(tx, s).summary;
+    auto stored = seed_summary_row(tx, video_id, name);
     if (name.rfind("audio", 0) == 0 && !mp3.empty()) {
       store::AudioRecord a;
       a.video_id = video_id;

@@ -8,6 +8,7 @@
 #include "queue/queue.h"
 #include "store/audio.h"
 #include "store/transcripts.h"
+#include "support/store_rows.h"
 
 using namespace td;
 using namespace td::test;
@@ -55,17 +56,7 @@ TEST_CASE("reprocess: fail closed, constant-time token, validation, scheduled th
   CHECK(j1["video_id"] == "yt:aaaaaaaaaaa");
   CHECK(j1["variants"] == nlohmann::json({"comprehensive", "key-insights"}));
   REQUIRE(j1["job_ids"].size() == 2);
-  {
-    pqxx::read_transaction tx(*conn);
-    for (const auto& id : j1["job_ids"]) {
-      auto row = tx.exec_params1("SELECT kind, status, payload::text FROM jobs WHERE id = $1", id.get<int64_t>());
-      CHECK(row[0].as<std::string>() == "summarize");
-      CHECK(row[1].as<std::string>() == "queued");
-      auto p = nlohmann::json::parse(row[2].as<std::string>());
-      CHECK(p["reprocess_id"] == j1["reprocess_id"]);
-      CHECK(p["regenerate_audio"] == false);
-    }
-  }
+  td::test::check_reprocess_jobs(*conn, j1, false);
   // The same request while pending: same ids, no new jobs; the url form counts as the same video.
   auto r2 =
       c.Post("/api/reprocess", tok,
