@@ -1,0 +1,25 @@
+// The alerts library's named statements, registered on a connection by
+// prepare(). Each .cpp keeps its own group next to its code (leader.cpp,
+// rules.cpp, state.cpp), as libs/store does.
+#pragma once
+
+#include <cstddef>
+
+#include <pqxx/pqxx>
+
+namespace td::alerts {
+
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+// Declared extern here so those const definitions have external linkage.
+extern const Statement kLeaderStatements[], kRuleStatements[], kStateStatements[];
+extern const size_t kLeaderStatementCount, kRuleStatementCount, kStateStatementCount;
+
+// Registers this library's statements on `conn`. The rules also read pauses
+// through libs/store: prepare the store's statements too (store::prepare).
+void prepare(pqxx::connection_base& conn);
+
+}  // namespace td::alerts
