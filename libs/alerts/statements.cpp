@@ -10,8 +10,7 @@ void prepare(pqxx::connection_base& conn) {
       {kRuleStatements, kRuleStatementCount},
       {kStateStatements, kStateStatementCount},
   };
-  for (const auto& [statements, count] : groups)
-    for (size_t i = 0; i < count; ++i) conn.prepare(statements[i].name, statements[i].sql);
+  for (const auto& [statements, count] : groups) db::register_statements(conn, {statements, count});
 }
 
 }  // namespace td::alerts

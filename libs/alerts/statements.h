@@ -7,12 +7,11 @@
 
 #include <pqxx/pqxx>
 
+#include "db/statements.h"
+
 namespace td::alerts {
 
-struct Statement {
-  const char* name;
-  const char* sql;
-};
+using db::Statement;
 
 // Declared extern here so those const definitions have external linkage.
 extern const Statement kLeaderStatements[], kRuleStatements[], kStateStatements[];

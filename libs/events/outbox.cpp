@@ -1,13 +1,12 @@
 #include "events/outbox.h"
 
+#include "db/statements.h"
+
 namespace td::events {
 
 namespace {
 
-constexpr struct {
-  const char* name;
-  const char* sql;
-} kStatements[] = {
+constexpr db::Statement kStatements[] = {
     {"td_event_emit", "SELECT td_emit_event($1, $2, $3::jsonb)"},
     {"td_event_settled", "SELECT td_events_settled()"},
     {"td_event_read", R"SQL(
@@ -21,9 +20,7 @@ DELETE FROM events WHERE id IN (
 
 }  // namespace
 
-void prepare(pqxx::connection_base& conn) {
-  for (const auto& s : kStatements) conn.prepare(s.name, s.sql);
-}
+void prepare(pqxx::connection_base& conn) { db::register_statements(conn, kStatements); }
 
 int64_t emit(pqxx::transaction_base& tx, const std::string& type, const std::optional<std::string>& video_id,
              const nlohmann::json& data) {

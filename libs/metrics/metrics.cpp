@@ -4,14 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include "db/statements.h"
+
 namespace td::metrics {
 
 namespace {
 
-constexpr struct {
-  const char* name;
-  const char* sql;
-} kStatements[] = {
+constexpr db::Statement kStatements[] = {
     {"td_metric_increment", R"SQL(
 INSERT INTO metric_counters (name, shard, value) VALUES ($1, pg_backend_pid() % 16, $2)
 ON CONFLICT (name, shard) DO UPDATE SET value = metric_counters.value + excluded.value)SQL"},
@@ -32,9 +31,7 @@ SELECT name, sum(value) FROM metric_gauges WHERE expires_at > now() GROUP BY nam
 
 }  // namespace
 
-void prepare(pqxx::connection_base& conn) {
-  for (const auto& s : kStatements) conn.prepare(s.name, s.sql);
-}
+void prepare(pqxx::connection_base& conn) { db::register_statements(conn, kStatements); }
 
 const std::vector<double>& bucket_bounds() {
   static const std::vector<double> bounds = {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "db/sql.h"
+#include "db/statements.h"
 #include "queue/time.h"
 
 namespace td::queue {
@@ -15,10 +16,7 @@ namespace {
 
 // Named statements on the jobs table. $now parameters are NULL for database
 // time; see time.h.
-struct Statement {
-  const char* name;
-  const char* sql;
-};
+using db::Statement;
 
 // Pending = queued, running or waiting for a retry: the states in which a
 // dedup key is taken (jobs_dedup_pending).
@@ -240,9 +238,7 @@ void sort_claimed(std::vector<Job>& jobs) {
 
 Queue::Queue(const Clock* clock, Backoff retry_backoff) : clock_(clock), retry_backoff_(retry_backoff) {}
 
-void Queue::prepare(pqxx::connection_base& conn) {
-  for (const auto& s : kStatements) conn.prepare(s.name, s.sql);
-}
+void Queue::prepare(pqxx::connection_base& conn) { db::register_statements(conn, kStatements); }
 
 std::string Queue::channel(const std::string& kind) { return "td_jobs_" + kind; }
 

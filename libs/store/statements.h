@@ -7,12 +7,11 @@
 
 #include <pqxx/pqxx>
 
+#include "db/statements.h"
+
 namespace td::store {
 
-struct Statement {
-  const char* name;
-  const char* sql;
-};
+using db::Statement;
 
 // Each group is defined next to the code that uses it (videos.cpp, ...).
 // Declared extern here so those const definitions have external linkage.
