@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "common/quote.h"
+
 namespace td::db {
 
 std::unique_ptr<Connection> connect_for_startup(const std::string& url, const std::string& step,
@@ -27,7 +29,13 @@ std::string with_connect_timeout(const std::string& url) {
 }
 
 std::unique_ptr<Connection> connect(const std::string& url) {
-  return std::make_unique<Connection>(with_connect_timeout(url));
+  try {
+    return std::make_unique<Connection>(with_connect_timeout(url));
+  } catch (const pqxx::broken_connection& e) {
+    // libpq adds a hint on a line of its own ("\tIs the server running...?"):
+    // one line, so a log line or a JSON error is not split.
+    throw pqxx::broken_connection(one_line(e.what()));
+  }
 }
 
 std::unique_ptr<Connection> connect_with_retry(const std::string& url, const std::string& who,

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/quote.h"
 #include "db/connection.h"
 #include "store/statements.h"
 
@@ -41,9 +42,7 @@ std::unique_ptr<pqxx::connection> ConnectionPool::acquire() {
     --open_;
     ++connect_failures_;
     last_connect_failure_ = std::chrono::steady_clock::now();
-    last_connect_error_ = e.what();
-    while (!last_connect_error_.empty() && (last_connect_error_.back() == '\n' || last_connect_error_.back() == ' '))
-      last_connect_error_.pop_back();
+    last_connect_error_ = one_line(e.what());  // libpq's hint line would split the log line and the JSON error
     lk.unlock();
     cv_.notify_one();
     spdlog::warn("gateway: cannot connect to the database: {}", last_connect_error_);
