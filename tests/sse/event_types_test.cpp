@@ -11,6 +11,7 @@
 
 #include "events/types.h"
 #include "sse/http.h"
+#include "support/helpers.h"
 
 namespace {
 
@@ -37,16 +38,9 @@ TEST_CASE("the SSE endpoint accepts every outbox event type in ?types= and no un
 }
 
 TEST_CASE("README's Events table lists exactly the outbox event types") {
-  const char* src = std::getenv("TUBEDIGEST_SOURCE_DIR");
-  REQUIRE(src != nullptr);
-  std::ifstream in(std::string(src) + "/README.md");
-  REQUIRE(in.good());
   std::set<std::string> documented;
-  bool in_table = false;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("| Type | Emitted by |", 0) == 0) in_table = true;
-    else if (in_table && line.rfind("|", 0) != 0) break;
-    else if (in_table && line.rfind("|---", 0) != 0) {
+  for (const auto& line : td::test::readme_table("| Type | Emitted by |")) {
+    if (line.rfind("|---", 0) != 0) {
       // First cell: | `report-updated` | ...
       auto open = line.find('`');
       auto close = line.find('`', open + 1);

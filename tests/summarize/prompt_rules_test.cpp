@@ -24,6 +24,7 @@
 #include "summarize/qa.h"
 #include "summarize/spec.h"
 #include "summarize/text.h"
+#include "support/helpers.h"
 #include "variants/variants.h"
 
 #include "mock_llm_server.h"
@@ -217,17 +218,8 @@ TEST_CASE("fill_placeholders: one pass, optional and conditional sections") {
 }
 
 TEST_CASE("README's variants table states the spec's ranges and no others") {
-  const char* src = std::getenv("TUBEDIGEST_SOURCE_DIR");
-  REQUIRE(src != nullptr);
-  std::ifstream in(std::string(src) + "/README.md");
-  REQUIRE(in.good());
   std::vector<std::string> rows;
-  bool in_table = false;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("| Variant | What |", 0) == 0) in_table = true;
-    else if (in_table && line.rfind("|", 0) != 0) break;
-    else if (in_table) rows.push_back(dashes_to_hyphens(line));
-  }
+  for (const auto& line : td::test::readme_table("| Variant | What |")) rows.push_back(dashes_to_hyphens(line));
   REQUIRE(rows.size() >= 2);
   for (auto& spec : all_specs()) {
     CAPTURE(spec.base);

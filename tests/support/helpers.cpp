@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -90,6 +92,21 @@ int ChildProcess::wait() {
   }
   reaped_ = true;
   return status;
+}
+
+std::vector<std::string> readme_table(const std::string& header_prefix) {
+  const char* src = std::getenv("TUBEDIGEST_SOURCE_DIR");
+  REQUIRE(src != nullptr);
+  std::ifstream in(std::string(src) + "/README.md");
+  REQUIRE(in.good());
+  std::vector<std::string> rows;
+  bool in_table = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(header_prefix, 0) == 0) in_table = true;
+    else if (in_table && line.rfind("|", 0) != 0) break;
+    else if (in_table) rows.push_back(line);
+  }
+  return rows;
 }
 
 }  // namespace td::test

@@ -25,6 +25,11 @@ int64_t histogram_count(pqxx::connection& c, const std::string& name);
 // tests that speak raw bytes.
 int connect_loopback(int port);
 
+// The lines of the README.md table whose header line starts with
+// `header_prefix` (the header itself left out, the |---| line kept), read
+// from TUBEDIGEST_SOURCE_DIR; a doctest failure when the file is missing.
+std::vector<std::string> readme_table(const std::string& header_prefix);
+
 // Polls `cond` every 10 ms until it holds or `timeout` passes.
 bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 
