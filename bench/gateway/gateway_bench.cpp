@@ -32,10 +32,10 @@
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
+#include "catalog/catalog.h"
 #include "common/env.h"
 #include "db/migrate.h"
 #include "gateway/gateway.h"
-#include "store/statements.h"
 #include "store/summaries.h"
 #include "store/transcripts.h"
 #include "store/videos.h"
@@ -49,7 +49,7 @@ const char* kVideo = "yt:gwbench0001";
 void seed(const std::string& url) {
   pqxx::connection c(url);
   td::db::migrate(c);
-  td::store::prepare(c);
+  td::catalog::prepare(c);
   pqxx::work tx(c);
   if (td::store::get_video(tx, kVideo)) return;
   td::store::Video v;

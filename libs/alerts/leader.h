@@ -25,6 +25,9 @@
 
 namespace td::alerts {
 
+// The lease of the alert evaluator (one per deployment).
+inline constexpr const char* kEvaluatorLease = "alerts";
+
 class LeaderLease {
  public:
   // `name` is what is led ("alerts"); `holder` identifies this process and

@@ -34,21 +34,34 @@ SELECT kind, count(*),
   FROM jobs WHERE status = 'dead' AND finished_at >= now() - $1 * interval '1 second'
  GROUP BY kind ORDER BY kind)SQL"},
     // $1: window in seconds, $2: threshold, $3/$4: the two failure event
-    // types (libs/events/types.h). The status class is read from the error
-    // line (see rules.h for why): "HTTP 503 ..." (Data API) or "HTTP Error
-    // 403" (yt-dlp). Columns: status_class, attempts, last error, video ids
-    // (up to 20).
+    // types (libs/events/types.h). The status is the event's http_status
+    // field (see rules.h); events without it do not count. The window reads
+    // events_created; the rest filters those rows. Columns: status_class,
+    // attempts, last error, video ids (up to 20).
     {"td_alert_ingest_http", R"SQL(
-SELECT class || 'xx', count(*),
+SELECT class::text || 'xx', count(*),
        (array_agg(error ORDER BY id DESC))[1],
        array_to_string((array_agg(DISTINCT video_id))[1:20], ',')
   FROM (SELECT id, video_id, data->>'error' AS error,
-               substring(data->>'error' FROM '(?:HTTP Error |HTTP )([45])[0-9][0-9]\M') AS class
+               CASE WHEN jsonb_typeof(data->'http_status') = 'number'
+                    THEN (data->>'http_status')::int / 100 END AS class
           FROM events
          WHERE created_at >= now() - $1 * interval '1 second' AND type IN ($3, $4) AND data->>'stage' = 'ingest') e
- WHERE class IS NOT NULL
+ WHERE class IN (4, 5)
  GROUP BY class HAVING count(*) >= $2
  ORDER BY class)SQL"},
+    // $1: window in seconds, $2: threshold, $3/$4: summary-fallback and
+    // tts-fallback. Columns: stage, from, outputs, the newest one's reason
+    // and `to`, video ids (up to 20).
+    {"td_alert_fallbacks", R"SQL(
+SELECT CASE WHEN type = $3 THEN 'summarize' ELSE 'tts' END, data->>'from', count(*),
+       (array_agg(coalesce(data->>'reason', '') ORDER BY id DESC))[1],
+       (array_agg(coalesce(data->>'to', '') ORDER BY id DESC))[1],
+       array_to_string((array_agg(DISTINCT video_id))[1:20], ',')
+  FROM events
+ WHERE created_at >= now() - $1 * interval '1 second' AND type IN ($3, $4) AND data->>'from' IS NOT NULL
+ GROUP BY 1, 2 HAVING count(*) >= $2
+ ORDER BY 1, 2)SQL"},
 };
 const size_t kRuleStatementCount = std::size(kRuleStatements);
 
@@ -101,6 +114,20 @@ std::vector<Alert> evaluate(pqxx::transaction_base& tx, const Thresholds& t) {
           {"attempts", r[1].as<std::string>()},
           {"last_error", r[2].as<std::string>()},
           {"video_ids", r[3].is_null() ? "" : r[3].as<std::string>()}}});
+  }
+
+  for (const auto& r : tx.exec_prepared("td_alert_fallbacks", window, t.fallbacks, events::type::summary_fallback,
+                                        events::type::tts_fallback)) {
+    const auto stage = r[0].as<std::string>(), from = r[1].as<std::string>(), n = r[2].as<std::string>();
+    out.push_back(
+        {kProviderFallbacks,
+         {{"stage", stage}, {"from", from}},
+         {{"summary", n + (stage == "summarize" ? " summaries" : " audio outputs") + " in the last " +
+                          seconds_text(static_cast<double>(window)) + " came from a fallback: " + from + " failed"},
+          {"outputs", n},
+          {"reason", r[3].as<std::string>()},
+          {"to", r[4].as<std::string>()},
+          {"video_ids", r[5].is_null() ? "" : r[5].as<std::string>()}}});
   }
 
   std::sort(out.begin(), out.end(), [](const Alert& a, const Alert& b) {

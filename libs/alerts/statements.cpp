@@ -9,6 +9,7 @@ void prepare(pqxx::connection_base& conn) {
       {kLeaderStatements, kLeaderStatementCount},
       {kRuleStatements, kRuleStatementCount},
       {kStateStatements, kStateStatementCount},
+      {kNotifyStatements, kNotifyStatementCount},
   };
   for (const auto& [statements, count] : groups) db::register_statements(conn, {statements, count});
 }

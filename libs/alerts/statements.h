@@ -1,6 +1,6 @@
 // The alerts library's named statements, registered on a connection by
 // prepare(). Each .cpp keeps its own group next to its code (leader.cpp,
-// rules.cpp, state.cpp), as libs/store does.
+// rules.cpp, state.cpp, notify.cpp), as libs/store does.
 #pragma once
 
 #include <cstddef>
@@ -14,11 +14,11 @@ namespace td::alerts {
 using db::Statement;
 
 // Declared extern here so those const definitions have external linkage.
-extern const Statement kLeaderStatements[], kRuleStatements[], kStateStatements[];
-extern const size_t kLeaderStatementCount, kRuleStatementCount, kStateStatementCount;
+extern const Statement kLeaderStatements[], kRuleStatements[], kStateStatements[], kNotifyStatements[];
+extern const size_t kLeaderStatementCount, kRuleStatementCount, kStateStatementCount, kNotifyStatementCount;
 
 // Registers this library's statements on `conn`. The rules also read pauses
-// through libs/store: prepare the store's statements too (store::prepare).
+// through libs/store: catalog::prepare registers both.
 void prepare(pqxx::connection_base& conn);
 
 }  // namespace td::alerts

@@ -9,7 +9,7 @@ ErrorInfo describe_error(std::exception_ptr error, const ErrorInfo& otherwise) {
   try {
     std::rethrow_exception(error);
   } catch (const JobError& e) {
-    return {e.reason(), e.what(), e.permanent()};
+    return {e.reason(), e.what(), e.permanent(), e.http_status()};
   } catch (const std::bad_alloc& e) {
     return {"out_of_memory", e.what(), false};
   } catch (const std::system_error& e) {

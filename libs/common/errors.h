@@ -10,9 +10,17 @@
 //                           that is not permanent is thrown as TransientError.
 // `reason` is a short machine-readable code (e.g. "no_transcript") stored in
 // the job's `reason` column and carried in failure events.
+//
+// `http_status` is the HTTP status of the upstream answer the failure comes
+// from (YouTube's 403, the Data API's 503), set by the code that read that
+// answer and unset for every other failure (a timeout, a parse error, a
+// refused connection). It travels as a field, like `reason`, into the failure
+// event's data (libs/stage), so nothing downstream reads it back out of the
+// message text.
 #pragma once
 
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -20,25 +28,30 @@ namespace td {
 
 class JobError : public std::runtime_error {
  public:
-  JobError(std::string reason, const std::string& message, bool permanent)
-      : std::runtime_error(message), reason_(std::move(reason)), permanent_(permanent) {}
+  JobError(std::string reason, const std::string& message, bool permanent,
+           std::optional<int> http_status = std::nullopt)
+      : std::runtime_error(message), reason_(std::move(reason)), permanent_(permanent), http_status_(http_status) {}
   const std::string& reason() const { return reason_; }
   bool permanent() const { return permanent_; }
+  const std::optional<int>& http_status() const { return http_status_; }
 
  private:
   std::string reason_;
   bool permanent_;
+  std::optional<int> http_status_;
 };
 
 class PermanentError : public JobError {
  public:
-  PermanentError(std::string reason, const std::string& message) : JobError(std::move(reason), message, true) {}
+  PermanentError(std::string reason, const std::string& message, std::optional<int> http_status = std::nullopt)
+      : JobError(std::move(reason), message, true, http_status) {}
   explicit PermanentError(const std::string& message) : PermanentError("permanent", message) {}
 };
 
 class TransientError : public JobError {
  public:
-  TransientError(std::string reason, const std::string& message) : JobError(std::move(reason), message, false) {}
+  TransientError(std::string reason, const std::string& message, std::optional<int> http_status = std::nullopt)
+      : JobError(std::move(reason), message, false, http_status) {}
   explicit TransientError(const std::string& message) : TransientError("transient", message) {}
 };
 
@@ -47,11 +60,13 @@ struct ErrorInfo {
   std::string reason;
   std::string message;
   bool permanent = false;
+  std::optional<int> http_status = std::nullopt;  // a JobError's; never `otherwise`'s
 };
 
-// A JobError's reason and kind; running out of memory or file descriptors
-// ("out_of_memory", "system_error") may pass and is transient; any other
-// exception is `otherwise` (its reason and kind) with its own what().
+// A JobError's reason, kind and HTTP status; running out of memory or file
+// descriptors ("out_of_memory", "system_error") may pass and is transient;
+// any other exception is `otherwise` (its reason and kind, no HTTP status)
+// with its own what().
 ErrorInfo describe_error(std::exception_ptr error, const ErrorInfo& otherwise);
 
 }  // namespace td

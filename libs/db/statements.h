@@ -1,7 +1,7 @@
 // A named statement, and registering a list of them on a connection. Each
 // library keeps its statements next to the code that runs them, as an array
 // of these, and prepares them with register_statements(); store::prepare is
-// the one catalog that registers every library's list.
+// part of the one catalog (catalog::prepare) that registers every library's list.
 #pragma once
 
 #include <span>

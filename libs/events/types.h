@@ -15,7 +15,7 @@
 
 namespace td::events {
 
-inline constexpr std::array<std::string_view, 15> kAllTypes = {
+inline constexpr std::array<std::string_view, 17> kAllTypes = {
     "report-updated",       // a stage stored something
     "report-synced",        // every requested text variant stored
     "report-sync-error",    // ingest/summarize attempt failed, will retry
@@ -31,6 +31,8 @@ inline constexpr std::array<std::string_view, 15> kAllTypes = {
     "reprocess-error",      // a reprocess output failed
     "summary-fallback",     // a later summarizer's text was stored, not the first choice's
     "tts-fallback",         // the fallback engine spoke the audio, not the planned one
+    "alert-firing",         // an alert started firing (libs/alerts)
+    "alert-resolved",       // a firing alert ended
 };
 
 constexpr bool all_distinct(const decltype(kAllTypes)& types) {
@@ -66,6 +68,8 @@ inline constexpr const char* reprocess_complete = listed("reprocess-complete");
 inline constexpr const char* reprocess_error = listed("reprocess-error");
 inline constexpr const char* summary_fallback = listed("summary-fallback");
 inline constexpr const char* tts_fallback = listed("tts-fallback");
+inline constexpr const char* alert_firing = listed("alert-firing");
+inline constexpr const char* alert_resolved = listed("alert-resolved");
 
 }  // namespace type
 

@@ -74,6 +74,7 @@ nlohmann::json compact_report(const nlohmann::json& report);
 void install_write_routes(httpserve::Router& r, ApiContext& ctx);   // submit, reprocess
 void install_report_routes(httpserve::Router& r, ApiContext& ctx);  // reports, delete, audio
 void install_health_routes(httpserve::Router& r, ApiContext& ctx);  // healthz, readyz, metrics
+void install_alert_routes(httpserve::Router& r, ApiContext& ctx);   // GET /api/alerts
 void install_dashboard(httpserve::Router& r);                       // GET /
 
 }  // namespace td::gateway

@@ -151,13 +151,17 @@ void get_audio(ApiContext& ctx, const httplib::Request& req, httplib::Response& 
 
 void install_report_routes(httpserve::Router& r, ApiContext& ctx) {
   // The hot route goes first: httplib tries patterns in registration order.
+  // The names are the routes' templates, what request metrics count by.
   r.get(R"(/api/reports/([^/]+))",
-        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { get_report(ctx, q, s); }));
+        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { get_report(ctx, q, s); }),
+        "/api/reports/{id}");
   r.get("/api/reports", guarded([&ctx](const httplib::Request& q, httplib::Response& s) { list_reports(ctx, q, s); }));
   r.del(R"(/api/reports/([^/]+))",
-        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { delete_report(ctx, q, s); }));
+        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { delete_report(ctx, q, s); }),
+        "/api/reports/{id}");
   r.get(R"(/api/audio/([^/]+)/([^/]+)\.mp3)",
-        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { get_audio(ctx, q, s); }));
+        guarded([&ctx](const httplib::Request& q, httplib::Response& s) { get_audio(ctx, q, s); }),
+        "/api/audio/{id}/{variant}.mp3");
 }
 
 }  // namespace td::gateway

@@ -2,8 +2,11 @@
 // compiled into the binary. It lists reports, submits links, plays audio and
 // keeps its cards current from /api/report-events (EventSource resumes with
 // Last-Event-ID by itself); the event types it listens to are generated
-// from events::kAllTypes. Text from videos is only ever set through
-// textContent, never as HTML.
+// from events::kAllTypes. A badge beside the title counts the firing alerts
+// (their names on hover): read from /api/alerts at load and after a reset,
+// then kept current by alert-firing / alert-resolved events; "no alerts"
+// in grey while none fire. Text from videos and alerts is only ever set
+// through textContent or title, never as HTML.
 #include <string>
 
 #include "events/types.h"
@@ -27,8 +30,10 @@ input[type=text],input[type=password]{flex:1;min-width:12rem;padding:.4rem} butt
 .badge.done{background:#dfd} .badge.dead{background:#fdd} .badge.running{background:#ffd} .badge.fallback{background:#fed7aa}
 .variant{margin:.5rem 0;padding-top:.4rem;border-top:1px dashed #eee} .variant pre{white-space:pre-wrap;font:inherit;margin:.3rem 0}
 #status{font-size:.8rem} #msg{color:#a00}
+#alerts{font-size:.75rem;font-weight:normal;border-radius:3px;padding:.1rem .45rem;margin-left:.4rem;vertical-align:middle}
+#alerts.calm{color:#777;background:#f3f3f3} #alerts.firing{color:#fff;background:#c0392b;cursor:help}
 </style></head><body>
-<h1>tubedigest <span id="status" class="muted">connecting…</span></h1>
+<h1>tubedigest <span id="status" class="muted">connecting…</span><span id="alerts" class="calm" hidden></span></h1>
 <form id="submit">
   <input type="text" id="url" placeholder="YouTube link" required>
   <label><input type="checkbox" name="v" value="comprehensive" checked>comprehensive</label>
@@ -48,7 +53,7 @@ const $ = s => document.querySelector(s);
 const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; };
 let cursor = null;
 $("#token").value = localStorage.getItem("tdToken") || "";
-$("#token").onchange = () => { localStorage.setItem("tdToken", $("#token").value); if (readAuth) { connect(true); load(true); } };
+$("#token").onchange = () => { localStorage.setItem("tdToken", $("#token").value); if (readAuth) { connect(true); load(true); loadAlerts(); } };
 function headers() { const h = {"Content-Type": "application/json"}; const t = $("#token").value; if (t) h.Authorization = "Bearer " + t; return h; }
 // With API_AUTH_READS=on reads answer 401 without the token. EventSource and
 // <audio> cannot send headers, so their URLs carry it as access_token, but
@@ -127,6 +132,36 @@ async function refresh(id) {
   if (old) old.replaceWith(fresh); else $("#list").prepend(fresh);
 }
 
+// Firing alerts by fingerprint -> "QueueStalled{kind=ingest}".
+const firing = new Map();
+function alertTitle(a) {
+  const labels = Object.entries(a.labels || {}).map(([k, v]) => k + "=" + v).join(",");
+  return a.alertname + (labels ? "{" + labels + "}" : "");
+}
+function showAlerts() {
+  const b = $("#alerts"); b.hidden = false;
+  if (!firing.size) { b.className = "calm"; b.textContent = "no alerts"; b.title = ""; return; }
+  b.className = "firing"; b.textContent = firing.size + (firing.size === 1 ? " alert firing" : " alerts firing");
+  b.title = [...firing.values()].sort().join("\n");
+}
+// Events that arrive while the list is being fetched are applied again on
+// top of it: the list may predate them.
+let during = null;
+async function loadAlerts() {
+  const mine = during = [];
+  let body = null;
+  try { const res = await get("/api/alerts?resolved_within=0s"); if (res.ok) body = await res.json(); } catch (e) {}
+  if (during !== mine) return;  // a newer load is on its way
+  during = null;
+  if (!body) return;
+  firing.clear();
+  for (const a of body.alerts) if (a.status === "firing") firing.set(a.fingerprint, alertTitle(a));
+  for (const [t, d] of mine) applyAlert(t, d);
+  showAlerts();
+}
+function applyAlert(t, d) { if (t === "alert-firing") firing.set(d.fingerprint, alertTitle(d)); else firing.delete(d.fingerprint); }
+function alertEvent(t, d) { if (during) during.push([t, d]); applyAlert(t, d); showAlerts(); }
+
 $("#submit").onsubmit = async e => {
   e.preventDefault(); say("");
   const variants = [...document.querySelectorAll("input[name=v]:checked")].map(i => i.value);
@@ -152,11 +187,12 @@ function connect(again) {
   for (const t of types) me.addEventListener(t, m => {
     seen(m);
     const d = JSON.parse(m.data); $("#status").textContent = "live · " + t + " " + (d.video_id || "");
+    if (t === "alert-firing" || t === "alert-resolved") return alertEvent(t, d);
     if (!d.video_id) return;
     if (t === "report-deleted") { const c = document.getElementById("card-" + d.video_id); if (c) c.remove(); } else refresh(d.video_id);
   });
-  me.addEventListener("reset", m => { seen(m); load(true); });
-  me.onopen = () => { $("#status").textContent = "live"; if (again && !lastId) load(true); again = false; };
+  me.addEventListener("reset", m => { seen(m); load(true); loadAlerts(); });
+  me.onopen = () => { $("#status").textContent = "live"; if (again && !lastId) { load(true); loadAlerts(); } again = false; };
   me.onerror = () => {
     $("#status").textContent = "reconnecting…";
     if (me.readyState === EventSource.CLOSED) setTimeout(() => { if (es === me) connect(true); }, 5000);
@@ -164,6 +200,7 @@ function connect(again) {
 }
 connect(false);
 load(true);
+loadAlerts();
 </script></body></html>
 )HTML";
 

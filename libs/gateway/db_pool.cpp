@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "catalog/catalog.h"
 #include "common/quote.h"
 #include "db/connection.h"
-#include "store/statements.h"
 
 namespace td::gateway {
 
@@ -35,7 +35,7 @@ std::unique_ptr<pqxx::connection> ConnectionPool::acquire() {
   lk.unlock();
   try {
     auto c = db::connect(url_);
-    store::prepare(*c);
+    catalog::prepare(*c);
     return c;
   } catch (const std::exception& e) {
     lk.lock();

@@ -1,7 +1,7 @@
 // A small pool of PostgreSQL connections for the gateway's request threads.
 //
 // Connections are opened lazily, up to `size`, each with every store
-// statement prepared (store::prepare). A request borrows one for the length
+// statement prepared (catalog::prepare). A request borrows one for the length
 // of its transaction. When Postgres is away the request gets
 // DatabaseUnavailable (the routes answer 503 JSON), never a crash or a hang:
 //   - a borrowed connection that breaks is thrown away, and run() retries the

@@ -64,12 +64,12 @@ Gateway::Gateway(Options options) : opt_(std::move(options)) {
   cache_ = std::make_unique<ReportCache>(opt_.report_cache_ttl, opt_.report_cache_max);
   metrics_ = std::make_unique<MetricsView>(*pool_, opt_.metrics_cache_ttl);
   broker_ = std::make_unique<sse::Broker>(opt_.sse, replay_source(*pool_));
-  feed_ = std::make_unique<OutboxFeed>(FeedOptions{.database_url = opt_.database_url,
-                                                   .instance_id = opt_.instance_id,
-                                                   .poll = opt_.outbox_poll,
-                                                   .metrics_interval = opt_.sse_metrics_interval},
-                                       *broker_, *pool_,
-                                       [cache = cache_.get()](const std::string& id) { cache->invalidate(id); });
+  feed_ = std::make_unique<OutboxFeed>(
+      FeedOptions{.database_url = opt_.database_url,
+                  .instance_id = opt_.instance_id,
+                  .poll = opt_.outbox_poll,
+                  .metrics_interval = opt_.sse_metrics_interval},
+      *broker_, *pool_, [cache = cache_.get()](const std::string& id) { cache->invalidate(id); }, &requests_);
   audio_ = store::audio_store_for(opt_.audio_dir);
   ctx_ = std::make_unique<ApiContext>(ApiContext{opt_, *pool_, *cache_, *metrics_, *audio_});
 
@@ -89,7 +89,13 @@ Gateway::Gateway(Options options) : opt_(std::move(options)) {
   install_write_routes(*router_, *ctx_);
   router_->get("/api/report-events", sse::report_events_handler(*broker_));
   install_health_routes(*router_, *ctx_);
+  install_alert_routes(*router_, *ctx_);
   install_dashboard(*router_);
+  // Counted by the route's template, never the raw path: a video id or a
+  // scanner's random URL must not become a label.
+  svr_.on_answer([this](const httplib::Request& req, int status, bool routed) {
+    requests_.add(routed ? router_->route_of(req.path) : httpserve::Router::kOtherRoute, status);
+  });
 }
 
 Gateway::~Gateway() { stop(); }

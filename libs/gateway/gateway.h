@@ -10,6 +10,13 @@
 // Read and write timeouts (GATEWAY_READ_TIMEOUT / GATEWAY_WRITE_TIMEOUT, 5 s)
 // bound how long a slow client holds a thread; idle keep-alive connections
 // close after GATEWAY_KEEPALIVE_TIMEOUT.
+//
+// Requests: every answer is counted in memory by route template and status
+// (httpserve::RequestCounts; refused-before-routing ones under "other"), and
+// the outbox reader adds the counts to the shared labelled counter
+// `http_requests{route,code}` with the SSE metrics, every
+// SSE_METRICS_INTERVAL and at stop (GET /metrics:
+// tubedigest_http_requests_total).
 #pragma once
 
 #include <atomic>
@@ -20,6 +27,7 @@
 #include <httplib.h>
 
 #include "gateway/options.h"
+#include "httpserve/request_counts.h"
 #include "httpserve/server.h"
 
 namespace td::sse {
@@ -62,9 +70,11 @@ class Gateway {
   ReportCache& cache() { return *cache_; }
   ConnectionPool& pool() { return *pool_; }
   OutboxFeed& feed() { return *feed_; }
+  httpserve::RequestCounts& request_counts() { return requests_; }
 
  private:
   Options opt_;
+  httpserve::RequestCounts requests_;  // before feed_, which flushes it at stop
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<ReportCache> cache_;
   std::unique_ptr<MetricsView> metrics_;

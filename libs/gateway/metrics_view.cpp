@@ -7,6 +7,7 @@
 #include "store/pipeline.h"
 #include "store/report.h"
 #include "store/transcripts.h"
+#include "tubedigest/build_version.h"
 
 namespace td::gateway {
 
@@ -39,6 +40,20 @@ const struct {
 } kLabelledFamilies[] = {
     {"summary_fallbacks", "Summaries stored from a later summarizer than the first, by from, to and reason."},
     {"tts_fallbacks", "Audio spoken by the fallback engine, by from, to and reason."},
+};
+
+// Labelled counter families shown in Prometheus only. `always` lists label
+// sets written at 0 before their first increment: a rate or increase() in
+// Prometheus needs a sample before the first error to see it.
+const struct {
+  const char* family;
+  const char* help;
+  std::vector<metrics::Labels> always;
+} kPrometheusFamilies[] = {
+    {"ingest_http_errors",
+     "Failed YouTube HTTP requests of the ingest stage, by status class.",
+     {{{"status_class", "4xx"}}, {{"status_class", "5xx"}}}},
+    {"http_requests", "HTTP requests answered by the gateways, by route template and status code.", {}},
 };
 
 }  // namespace
@@ -89,6 +104,16 @@ nlohmann::json metrics_json(const MetricsData& d) {
       {"last_ingest_video", d.last_ingest_video ? nlohmann::json(*d.last_ingest_video) : nlohmann::json()},
       {"ytdlp", ytdlp},
       {"generated_at", store::iso8601(d.generated_at)}};
+  nlohmann::json firing = nlohmann::json::array();
+  for (const auto& a : d.alerts) {
+    auto summary = a.alert.annotations.find("summary");
+    firing.push_back({{"fingerprint", a.fingerprint},
+                      {"alertname", a.alert.alertname},
+                      {"labels", a.alert.labels},
+                      {"summary", summary == a.alert.annotations.end() ? "" : summary->second},
+                      {"starts_at", store::iso8601(a.starts_at)}});
+  }
+  out["alerts"] = std::move(firing);
   // [{from, to, reason, count}], [] before the first.
   for (const auto& f : kLabelledFamilies) {
     nlohmann::json list = nlohmann::json::array();
@@ -174,6 +199,15 @@ std::string metrics_prometheus(const MetricsData& d) {
   for (const auto& f : kLabelledFamilies)
     for (const auto& c : d.snapshot.labelled(f.family))
       w.counter(f.family, f.help, static_cast<double>(c.value), c.labels);
+  for (const auto& f : kPrometheusFamilies) {
+    auto stored = d.snapshot.labelled(f.family);
+    for (const auto& labels : f.always) {
+      bool seen = false;
+      for (const auto& c : stored) seen = seen || c.labels == labels;
+      if (!seen) w.counter(f.family, f.help, 0, labels);
+    }
+    for (const auto& c : stored) w.counter(f.family, f.help, static_cast<double>(c.value), c.labels);
+  }
 
   double sse_current = 0;
   if (auto it = d.snapshot.gauges.find("sse_clients_current"); it != d.snapshot.gauges.end()) sse_current = it->second;
@@ -228,6 +262,22 @@ std::string metrics_prometheus(const MetricsData& d) {
   for (const auto& v : d.ytdlp)
     w.gauge("ytdlp_info", "Live ingest processes per yt-dlp version they run.", static_cast<double>(v.processes),
             {{"version", v.version}});
+
+  const char* firing_help = "1 per firing alert of the built-in evaluator, with its alertname and labels.";
+  w.declare_gauge("alerts_firing", firing_help);
+  for (const auto& a : d.alerts) {
+    httpserve::Labels labels{{"alertname", a.alert.alertname}};
+    // Our rules' labels are plain names; one that is not (or that would
+    // repeat alertname) is left out rather than breaking the whole page.
+    for (const auto& [k, v] : a.alert.labels)
+      if (k != "alertname" && httpserve::PrometheusWriter::valid_label_name(k)) labels.emplace_back(k, v);
+    w.gauge("alerts_firing", firing_help, 1, labels);
+  }
+  const char* paused_help = "1 per cluster-wide pause of YouTube calls in force (store pauses), by its name.";
+  w.declare_gauge("youtube_paused", paused_help);
+  for (const auto& p : d.pauses) w.gauge("youtube_paused", paused_help, 1, {{"pause", p.name}});
+  w.gauge("build_info", "The version this gateway was built from (project version + git describe).", 1,
+          {{"version", d.build_version.empty() ? "unknown" : d.build_version}});
   return w.str();
 }
 
@@ -253,7 +303,12 @@ std::shared_ptr<const MetricsView::Rendered> MetricsView::get() {
       d.last_ingest_at = t->created_at;
     }
     d.ytdlp = store::tool_versions(tx, "yt-dlp");
+    d.alerts.clear();
+    for (auto& a : alerts::list(tx, std::chrono::seconds(0)))
+      if (a.status == "firing") d.alerts.push_back(std::move(a));
+    d.pauses = store::active_pauses(tx);
   });
+  d.build_version = kBuildVersion;
   d.generated_at = std::chrono::system_clock::now();
   auto r = std::make_shared<Rendered>();
   r->json = metrics_json(d).dump();

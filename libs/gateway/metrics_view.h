@@ -1,11 +1,13 @@
 // GET /api/metrics (JSON) and GET /metrics (Prometheus text 0.0.4): one
-// snapshot of the shared metrics tables, the queue and the newest ingest,
-// rendered both ways.
+// snapshot of the shared metrics tables, the queue, the newest ingest, the
+// firing alerts and the pauses in force, rendered both ways.
 //
-// Cost: a snapshot is five small statements (metric shard sums, the queue's
+// Cost: a snapshot is seven small statements (metric shard sums, the queue's
 // per-kind counts over its partial indexes, one gauge scan, the newest
-// transcript by index, the live yt-dlp versions), none of which reads finished jobs, so it stays cheap
-// with a million rows in `jobs`. It is still kept for `ttl` (METRICS_CACHE_TTL,
+// transcript by index, the live yt-dlp versions, the firing alerts by the
+// alerts table's status index, the pauses in force: a handful of rows), none
+// of which reads finished jobs or old events, so it stays cheap with a
+// million rows in `jobs`. It is still kept for `ttl` (METRICS_CACHE_TTL,
 // 1 s) so a scraper storm or a dashboard per user costs one query set per
 // second per replica; concurrent requests for an expired snapshot wait for
 // one refresh rather than each running it.
@@ -20,7 +22,17 @@
 //   before any reported), versions [{version, processes, checked_at}]},
 //   generated_at, summary_fallbacks and tts_fallbacks
 //   ([{from, to, reason, count}], [] before the first fallback; labelled
-//   counters are not repeated under counters).
+//   counters are not repeated under counters), alerts (the firing ones:
+//   [{fingerprint, alertname, labels, summary (annotations.summary or ""),
+//   starts_at}], [] when none fire).
+//
+// Prometheus only (no JSON key): tubedigest_alerts_firing{alertname,<the
+// alert's labels>} 1 per firing alert, tubedigest_build_info{version},
+// tubedigest_youtube_paused{pause} 1 per pause in force (those two listed
+// even when empty), tubedigest_ingest_http_errors_total{status_class} (4xx
+// and 5xx always, so increase() sees the first error), and
+// tubedigest_http_requests_total{route,code} (a series per route template
+// and status answered, over all gateways; gateway.h says how it is counted).
 #pragma once
 
 #include <chrono>
@@ -32,9 +44,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerts/state.h"
 #include "common/clock.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
+#include "store/pauses.h"
 #include "store/tool_versions.h"
 
 namespace td::gateway {
@@ -46,7 +60,10 @@ struct MetricsData {
   std::vector<queue::KindStats> queues;
   std::optional<std::string> last_ingest_video;
   std::optional<Clock::time_point> last_ingest_at;
-  std::vector<store::ToolVersion> ytdlp;  // most widely run first
+  std::vector<store::ToolVersion> ytdlp;   // most widely run first
+  std::vector<alerts::AlertState> alerts;  // the firing ones
+  std::vector<store::Pause> pauses;        // in force
+  std::string build_version;               // kBuildVersion (the generated build_version.h)
   Clock::time_point generated_at{};
 };
 

@@ -2,17 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "catalog/catalog.h"
 #include "common/backoff.h"
 #include "db/connection.h"
 #include "db/notifier.h"
 #include "gateway/db_pool.h"
+#include "httpserve/request_counts.h"
 #include "metrics/metrics.h"
-#include "store/statements.h"
 
 namespace td::gateway {
 
-OutboxFeed::OutboxFeed(FeedOptions options, sse::Broker& broker, ConnectionPool& pool, Invalidate invalidate)
-    : opt_(std::move(options)), broker_(broker), pool_(pool), invalidate_(std::move(invalidate)) {}
+OutboxFeed::OutboxFeed(FeedOptions options, sse::Broker& broker, ConnectionPool& pool, Invalidate invalidate,
+                       httpserve::RequestCounts* requests)
+    : opt_(std::move(options)), broker_(broker), pool_(pool), invalidate_(std::move(invalidate)), requests_(requests) {}
 
 OutboxFeed::~OutboxFeed() { stop(); }
 
@@ -29,7 +31,7 @@ sse::Event OutboxFeed::to_sse(const events::Event& e) {
 bool OutboxFeed::connect() {
   try {
     conn_ = db::connect(opt_.database_url);
-    store::prepare(*conn_);  // the outbox reader's, and write_metrics()'s
+    catalog::prepare(*conn_);  // the outbox reader's, and write_metrics()'s
     if (!positioned_) {
       cursor_ = reader_.refresh_settled(*conn_);
       positioned_ = true;
@@ -118,6 +120,8 @@ bool OutboxFeed::write_metrics(pqxx::connection* own, bool final) {
   std::lock_guard lk(metrics_mu_);
   auto now = broker_.counters();
   const double current = final ? 0.0 : static_cast<double>(now.clients_current);
+  // Taken once: the pool may run `write` again on a fresh connection.
+  const auto requests = requests_ ? requests_->take() : httpserve::RequestCounts::Map{};
   try {
     auto write = [&](pqxx::connection& c) {
       pqxx::work tx(c);
@@ -128,12 +132,16 @@ bool OutboxFeed::write_metrics(pqxx::connection* own, bool final) {
       bump("sse_events_broadcast", now.events_broadcast, reported_.events_broadcast);
       bump("sse_events_failed", now.events_failed, reported_.events_failed);
       metrics::set_gauge(tx, "sse_clients_current", opt_.instance_id, current, opt_.gauge_ttl);
+      for (const auto& [key, n] : requests)
+        metrics::increment(tx, "http_requests", {{"route", key.first}, {"code", std::to_string(key.second)}},
+                           static_cast<int64_t>(n));
       tx.commit();
     };
     if (own) write(*own);
     else pool_.run(write);
   } catch (const std::exception& e) {
-    spdlog::warn("gateway: writing SSE metrics failed (kept for the next write): {}", e.what());
+    spdlog::warn("gateway: writing SSE and request metrics failed (kept for the next write): {}", e.what());
+    if (requests_) requests_->give_back(requests);
     return false;
   }
   reported_ = now;

@@ -19,8 +19,10 @@
 // `sse_clients_current` gauge (owner = instance id, TTL 30 s, so a dead
 // replica stops counting) and the growth of the broker's counters since the
 // last write as increments of sse_clients_total / sse_events_broadcast /
-// sse_events_failed, through the request pool. A failed write keeps the
-// delta for the next one, so the sums over replicas stay exact.
+// sse_events_failed, through the request pool, and with them the HTTP
+// requests counted since the last write (httpserve::RequestCounts) as
+// increments of http_requests{route,code}. A failed write keeps the
+// deltas for the next one, so the sums over replicas stay exact.
 #pragma once
 
 #include <atomic>
@@ -37,6 +39,9 @@
 
 namespace td::db {
 class Notifier;
+}
+namespace td::httpserve {
+class RequestCounts;
 }
 
 namespace td::gateway {
@@ -55,7 +60,9 @@ struct FeedOptions {
 class OutboxFeed {
  public:
   using Invalidate = std::function<void(const std::string& video_id)>;
-  OutboxFeed(FeedOptions options, sse::Broker& broker, ConnectionPool& pool, Invalidate invalidate);
+  // `requests`, when given, is flushed with the metrics (it must outlive the feed).
+  OutboxFeed(FeedOptions options, sse::Broker& broker, ConnectionPool& pool, Invalidate invalidate,
+             httpserve::RequestCounts* requests = nullptr);
   ~OutboxFeed();
   OutboxFeed(const OutboxFeed&) = delete;
   OutboxFeed& operator=(const OutboxFeed&) = delete;
@@ -83,6 +90,7 @@ class OutboxFeed {
   sse::Broker& broker_;
   ConnectionPool& pool_;
   Invalidate invalidate_;
+  httpserve::RequestCounts* requests_;
   std::unique_ptr<db::Notifier> notifier_;
   std::unique_ptr<pqxx::connection> conn_;
   events::Reader reader_;

@@ -14,7 +14,7 @@ bool is_guarded_read(const std::string& method, const std::string& path) {
   if (method != "GET" && method != "HEAD") return false;
   return path == "/api/reports" || starts_with(path, "/api/reports/") || starts_with(path, "/api/audio/") ||
          path == "/api/report-events" || path == "/api/metrics" || starts_with(path, "/api/metrics/") ||
-         path == "/metrics";
+         path == "/metrics" || path == "/api/alerts" || starts_with(path, "/api/alerts/");
 }
 
 void require_read_token(const ApiContext& ctx, const httplib::Request& req) {

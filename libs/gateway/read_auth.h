@@ -1,7 +1,8 @@
 // API_AUTH_READS=on: reads need the API token as well as writes.
 //
 // Guarded: GET/HEAD of /api/reports..., /api/audio/..., /api/report-events,
-// /api/metrics... and /metrics. Open: /healthz, /readyz (probes) and the
+// /api/metrics..., /metrics and /api/alerts... (alert labels and
+// annotations name videos, jobs and errors). Open: /healthz, /readyz (probes) and the
 // dashboard page itself (it asks for the token). The token comes as
 // `Authorization: Bearer` (checked by require_api_token, with all its rules)
 // or, for clients that cannot send headers (EventSource, <audio>), as one

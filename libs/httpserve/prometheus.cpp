@@ -34,6 +34,10 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 }  // namespace
 
+bool PrometheusWriter::valid_label_name(const std::string& name) {
+  return valid_name(name, false) && name.rfind("__", 0) != 0;
+}
+
 std::string PrometheusWriter::escape_label_value(const std::string& v) {
   std::string out;
   for (char c : v) {
@@ -71,7 +75,7 @@ std::string PrometheusWriter::render_labels(const Labels& labels, const std::str
   std::string out = "{";
   bool first = true;
   for (const auto& [k, v] : labels) {
-    if (!valid_name(k, false) || k.rfind("__", 0) == 0) throw std::invalid_argument("bad label name: " + k);
+    if (!valid_label_name(k)) throw std::invalid_argument("bad label name: " + k);
     if (!first) out += ",";
     out += k + "=\"" + escape_label_value(v) + "\"";
     first = false;
@@ -105,6 +109,10 @@ void PrometheusWriter::counter(const std::string& name, const std::string& help,
 void PrometheusWriter::gauge(const std::string& name, const std::string& help, double value, const Labels& labels) {
   std::string full = prefix_ + name;
   family(full, "gauge", help).lines.push_back(full + render_labels(labels) + " " + format_value(value));
+}
+
+void PrometheusWriter::declare_gauge(const std::string& name, const std::string& help) {
+  family(prefix_ + name, "gauge", help);
 }
 
 void PrometheusWriter::histogram(const std::string& name, const std::string& help,

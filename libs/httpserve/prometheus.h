@@ -31,8 +31,14 @@ class PrometheusWriter {
   void histogram(const std::string& name, const std::string& help, const std::vector<double>& upper_bounds,
                  const std::vector<uint64_t>& bucket_counts, double sum, uint64_t count, const Labels& labels = {});
 
+  // A gauge family that is listed (HELP and TYPE) even when no sample
+  // follows, so a scraper sees it exists while it has nothing to report.
+  void declare_gauge(const std::string& name, const std::string& help);
+
   std::string str() const;
 
+  // A name that may be a label: [A-Za-z_][A-Za-z0-9_]*, not starting with "__".
+  static bool valid_label_name(const std::string& name);
   static std::string escape_label_value(const std::string& v);
   static std::string format_value(double v);
   static const char* content_type() { return "text/plain; version=0.0.4; charset=utf-8"; }

@@ -57,8 +57,17 @@ Router::Router(httplib::Server& svr, size_t max_body_bytes) : svr_(svr), max_bod
   });
 }
 
-void Router::remember(const std::string& pattern, const std::string& method) {
-  routes_.push_back(Route{std::regex(pattern), method});
+const std::string Router::kOtherRoute = "other";
+
+void Router::remember(const std::string& pattern, const std::string& method, const std::string& name) {
+  const auto meta = pattern.find_first_of("\\^$.|?*+()[]{}");
+  routes_.push_back(Route{std::regex(pattern), method, name.empty() ? pattern : name, pattern.substr(0, meta),
+                          meta == std::string::npos});
+}
+
+bool Router::Route::matches(const std::string& path) const {
+  if (exact) return path == literal;
+  return path.compare(0, literal.size(), literal) == 0 && std::regex_match(path, pattern);
 }
 
 httplib::Server::HandlerWithContentReader Router::with_body(BodyHandler h) const {
@@ -72,40 +81,46 @@ httplib::Server::HandlerWithContentReader Router::with_body(BodyHandler h) const
   };
 }
 
-Router& Router::get(const std::string& pattern, Handler h) {
+Router& Router::get(const std::string& pattern, Handler h, const std::string& name) {
   svr_.Get(pattern, std::move(h));
-  remember(pattern, "GET");
-  remember(pattern, "HEAD");
+  remember(pattern, "GET", name);
+  remember(pattern, "HEAD", name);
   return *this;
 }
 
-Router& Router::del(const std::string& pattern, Handler h) {
+Router& Router::del(const std::string& pattern, Handler h, const std::string& name) {
   svr_.Delete(pattern, std::move(h));
-  remember(pattern, "DELETE");
+  remember(pattern, "DELETE", name);
   return *this;
 }
 
-Router& Router::post(const std::string& pattern, BodyHandler h) {
+Router& Router::post(const std::string& pattern, BodyHandler h, const std::string& name) {
   svr_.Post(pattern, with_body(std::move(h)));
-  remember(pattern, "POST");
+  remember(pattern, "POST", name);
   return *this;
 }
 
-Router& Router::put(const std::string& pattern, BodyHandler h) {
+Router& Router::put(const std::string& pattern, BodyHandler h, const std::string& name) {
   svr_.Put(pattern, with_body(std::move(h)));
-  remember(pattern, "PUT");
+  remember(pattern, "PUT", name);
   return *this;
 }
 
 std::vector<std::string> Router::allowed_methods(const std::string& path) const {
   std::vector<std::string> out;
   for (const auto& r : routes_) {
-    if (std::regex_match(path, r.pattern) && std::find(out.begin(), out.end(), r.method) == out.end()) {
+    if (r.matches(path) && std::find(out.begin(), out.end(), r.method) == out.end()) {
       out.push_back(r.method);
     }
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+const std::string& Router::route_of(const std::string& path) const {
+  for (const auto& r : routes_)
+    if (r.matches(path)) return r.name;
+  return kOtherRoute;
 }
 
 }  // namespace td::httpserve

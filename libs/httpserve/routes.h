@@ -11,6 +11,12 @@
 //     echoed, since it may hold internals).
 // The Router must outlive the server's listen loop (the handlers point at it).
 // Register every route before listen starts: the table is read without a lock.
+//
+// Each route has a name, its template (`/api/reports/{id}`): what metrics
+// count requests by, so a raw path (a video id, a probe's random URL) never
+// becomes a label. A literal pattern is its own name; a pattern with groups
+// should be given one (without, the regex text itself is the name: still
+// one fixed string per route).
 #pragma once
 
 #include <httplib.h>
@@ -34,14 +40,20 @@ class Router {
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
 
-  Router& get(const std::string& pattern, Handler h);  // answers HEAD too
-  Router& del(const std::string& pattern, Handler h);
-  Router& post(const std::string& pattern, BodyHandler h);
-  Router& put(const std::string& pattern, BodyHandler h);
+  // `name`: the route's template (see above); empty: the pattern.
+  Router& get(const std::string& pattern, Handler h, const std::string& name = "");  // answers HEAD too
+  Router& del(const std::string& pattern, Handler h, const std::string& name = "");
+  Router& post(const std::string& pattern, BodyHandler h, const std::string& name = "");
+  Router& put(const std::string& pattern, BodyHandler h, const std::string& name = "");
 
   // Methods registered for a path, sorted ("GET, HEAD" style pieces). Empty
   // when no pattern matches: the path is unknown.
   std::vector<std::string> allowed_methods(const std::string& path) const;
+
+  // The name of the first route whose pattern matches `path` (whatever its
+  // method), or kOtherRoute when none does.
+  const std::string& route_of(const std::string& path) const;
+  static const std::string kOtherRoute;  // "other"
 
   size_t max_body_bytes() const { return max_body_; }
 
@@ -49,8 +61,15 @@ class Router {
   struct Route {
     std::regex pattern;
     std::string method;
+    std::string name;
+    // The pattern's text before its first regex metacharacter, and whether
+    // that is all of it: most paths are then told apart by a string compare
+    // (route_of runs for every request; std::regex costs microseconds).
+    std::string literal;
+    bool exact = false;
+    bool matches(const std::string& path) const;
   };
-  void remember(const std::string& pattern, const std::string& method);
+  void remember(const std::string& pattern, const std::string& method, const std::string& name);
   httplib::Server::HandlerWithContentReader with_body(BodyHandler h) const;
 
   httplib::Server& svr_;

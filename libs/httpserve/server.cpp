@@ -143,6 +143,7 @@ class ConnectionStream final : public httplib::Stream {
 // and before routing), caught by the connection loop, which answers it.
 struct BadFraming {
   FramingError error;
+  std::string method, path;  // for the answer observer
 };
 
 void answer_framing_error(ConnectionStream& strm, const FramingError& e) {
@@ -216,13 +217,26 @@ std::optional<FramingError> check_framing(const httplib::Request& req, size_t pa
   return std::nullopt;
 }
 
+void Server::on_answer(AnswerObserver observer) {
+  observer_ = std::move(observer);
+  if (!observer_) {
+    set_logger(nullptr);
+    return;
+  }
+  set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    // 414 is answered before the request line is parsed; an unreadable
+    // request line leaves the method empty.
+    observer_(req, res.status, !req.method.empty() && res.status != 414);
+  });
+}
+
 bool Server::process_and_close_socket(socket_t sock) {
   ConnectionStream strm(sock, to_ms(read_timeout_sec_, read_timeout_usec_),
                         to_ms(write_timeout_sec_, write_timeout_usec_));
   const long keep_alive_ms = static_cast<long>(keep_alive_timeout_sec_) * 1000;
   const size_t payload_max = payload_max_length_;
   auto check = [payload_max](httplib::Request& req) {
-    if (auto e = check_framing(req, payload_max)) throw BadFraming{*e};
+    if (auto e = check_framing(req, payload_max)) throw BadFraming{*e, req.method, req.path};
   };
   // Waits for the next request: already buffered, or arriving within the
   // keep-alive timeout (in slices, so a stopping server is noticed).
@@ -245,6 +259,12 @@ bool Server::process_and_close_socket(socket_t sock) {
       ret = process_request(strm, /*close_connection=*/left == 1, connection_closed, check);
     } catch (const BadFraming& e) {
       answer_framing_error(strm, e.error);
+      if (observer_) {
+        httplib::Request refused;
+        refused.method = e.method;
+        refused.path = e.path;
+        observer_(refused, e.error.status, /*routed=*/false);
+      }
       drain_body = e.error.drain > strm.buffered() ? e.error.drain - strm.buffered() : 0;
       ret = false;
       answered_last = true;

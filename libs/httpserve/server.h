@@ -25,11 +25,14 @@
 //     close the connection;
 //   - closing with unread input sends FIN first and discards what is still
 //     arriving for a moment (bounded), so the client reads its answer instead
-//     of a reset.
+//     of a reset;
+//   - on_answer() sees every answer sent, the framing errors above included
+//     (httplib's logger alone would miss those).
 #pragma once
 
 #include <httplib.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -49,8 +52,20 @@ struct FramingError {
 std::optional<FramingError> check_framing(const httplib::Request& req, size_t payload_max);
 
 class Server : public httplib::Server {
+ public:
+  // Called once per answer, on the thread that wrote it, after it was
+  // written (an event stream's when the stream ends). `routed` is false for
+  // requests refused before they could be routed: the framing errors above
+  // (`req` then holds only the method and path) and httplib's own 400/414
+  // for a request line it could not read (no method). Uses httplib's
+  // logger hook: do not also call set_logger(). Set before listening.
+  using AnswerObserver = std::function<void(const httplib::Request& req, int status, bool routed)>;
+  void on_answer(AnswerObserver observer);
+
  private:
   bool process_and_close_socket(socket_t sock) override;
+
+  AnswerObserver observer_;
 };
 
 }  // namespace td::httpserve

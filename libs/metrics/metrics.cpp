@@ -49,7 +49,7 @@ std::string labelled_name(const std::string& family, const Labels& labels) {
     std::string out = v.empty() ? "none" : v;
     for (char& c : out) {
       bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-                c == ':' || c == '-';
+                c == ':' || c == '-' || c == '/' || c == '{' || c == '}';
       if (!ok) c = '_';
     }
     return out;

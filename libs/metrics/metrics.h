@@ -26,9 +26,12 @@ void increment(pqxx::transaction_base& tx, const std::string& name, int64_t delt
 // Counters with labels (e.g. summary_fallbacks by from, to, reason) are
 // stored as ordinary counters under one composed name,
 // "family{k1=v1,k2=v2}", so they need no table of their own and stay exact
-// across replicas like the rest. Label values are reduced to [A-Za-z0-9_.:-]
-// (anything else becomes '_') so the name parses back unambiguously; they
-// come from our own reason codes, never from client input.
+// across replicas like the rest. Label values are reduced to
+// [A-Za-z0-9_.:/{}-] (anything else becomes '_'; '/', '{' and '}' let a
+// route template such as /api/reports/{id} be a value) so the name parses
+// back unambiguously: ',' and '=' never occur in a value, and the name ends
+// at its last '}'. Values come from our own reason codes and route
+// templates, never from client input.
 using Labels = std::vector<std::pair<std::string, std::string>>;
 std::string labelled_name(const std::string& family, const Labels& labels);
 void increment(pqxx::transaction_base& tx, const std::string& family, const Labels& labels, int64_t delta = 1);

@@ -4,12 +4,13 @@
 #include <cctype>
 #include <iostream>
 
+#include "alerts/runtime.h"
+#include "catalog/catalog.h"
 #include "common/env.h"
 #include "common/log.h"
 #include "common/program.h"
 #include "common/signals.h"
 #include "db/migrate.h"
-#include "store/statements.h"
 
 namespace td::service {
 
@@ -76,8 +77,10 @@ int run(const Spec& spec, int argc, char** argv) {
     if (opt.concurrency < 1) throw std::invalid_argument("--concurrency must be at least 1");
     if (opt.lease < std::chrono::seconds(2)) throw std::invalid_argument("--lease must be at least 2s");
 
+    auto alerting_settings = alerts::Settings::from_env();  // a malformed ALERT_* stops the service here
+
     if (!r.count("no-migrate")) db::migrate_with_retry(opt.database_url, std::chrono::minutes(5));
-    opt.prepare = store::prepare;  // every statement of the system, the handler's among them
+    opt.prepare = catalog::prepare;  // every statement of the system, the handler's among them
     auto handler = spec.make_handler(r, opt);
     worker::Worker w(opt, handler);
     std::atomic<int> signals{0};
@@ -89,7 +92,10 @@ int run(const Spec& spec, int argc, char** argv) {
       spdlog::info("signal {}: shutting down", sig);
       w.stop();
     });
+    alerts::Runtime alerting({opt.database_url, spec.name, std::move(alerting_settings), opt.poll_interval});
+    alerting.start();
     bool clean = w.run();
+    alerting.stop();
     if (!clean) std::_Exit(0);  // a handler is still running: its job was handed back
     return 0;
   });

@@ -1,5 +1,6 @@
 // What every worker service's main() shares: the common flags and their
-// environment variables, migrations at start, signals, and the worker loop.
+// environment variables, migrations at start, signals, the worker loop, and
+// alerting beside it (ALERT_* settings, alerts/runtime.h).
 //
 //   --database-url   DATABASE_URL          (libpq defaults when unset)
 //   --concurrency    <PREFIX>_CONCURRENCY  handler threads (default per service)
@@ -30,7 +31,7 @@ struct Spec {
   int default_concurrency = 2;
   std::function<void(cxxopts::Options&)> extra_options;
   // Called after parsing and migration, before the worker starts: returns the
-  // handler and may set options.on_failure (options.prepare is store::prepare).
+  // handler and may set options.on_failure (options.prepare is catalog::prepare).
   std::function<worker::Handler(const cxxopts::ParseResult&, worker::Options&)> make_handler;
 
   // The spec of the stage that claims jobs of kind `kind`: the process is

@@ -55,7 +55,7 @@ nlohmann::json event_json(const Event& e) {
   nlohmann::json j = nlohmann::json::object();
   j["id"] = e.id;
   j["type"] = e.type;
-  j["video_id"] = e.video_id;
+  j["video_id"] = e.video_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.video_id);  // alerts: about no video
   j["at"] = format_time(e.at);
   if (e.data.is_object()) {
     for (auto it = e.data.begin(); it != e.data.end(); ++it) {
@@ -178,7 +178,11 @@ FlushPtr flush_batched(const std::vector<Event>& events, const std::vector<Frame
   std::map<std::pair<std::string, std::string>, size_t> index;
   std::vector<std::vector<size_t>> groups;
   for (size_t i = 0; i < events.size(); ++i) {
-    auto key = std::make_pair(events[i].video_id, events[i].type);
+    // Events about no video (alert-firing, alert-resolved) each stay whole:
+    // two alerts are two things, not one with lists. "#<id>" is no video id.
+    auto key = std::make_pair(
+        events[i].video_id.empty() ? std::string("#").append(std::to_string(events[i].id)) : events[i].video_id,
+        events[i].type);
     auto it = index.find(key);
     if (it == index.end()) {
       index.emplace(key, groups.size());

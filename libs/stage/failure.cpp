@@ -44,7 +44,13 @@ void announce_failure(pqxx::transaction_base& tx, const Names& names, const queu
                {"error", failure.error}, {"attempt", failure.attempt}, {"max_attempts", failure.max_attempts},
                {"job_id", job.id}};
   if (names.has_variant) data["variant"] = s.variant;
+  if (failure.http_status) data["http_status"] = *failure.http_status;
   events::emit(tx, failure.gave_up ? names.failed_event : names.error_event, subject, data);
+  // Every failed ingest attempt that YouTube answered with an HTTP error,
+  // by class: the counter behind tubedigest_ingest_http_errors_total, beside
+  // the IngestHttpErrors alert reading the same field from these events.
+  if (names.name == "ingest" && failure.http_status && *failure.http_status >= 400 && *failure.http_status <= 599)
+    metrics::increment(tx, kIngestHttpErrors, {{"status_class", *failure.http_status < 500 ? "4xx" : "5xx"}});
   if (!failure.gave_up || !s.reprocess_id) return;
 
   // Lock order everywhere: video row, then reprocess row; a failing job

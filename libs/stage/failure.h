@@ -15,11 +15,20 @@
 
 namespace td::stage {
 
+// The labelled counter family of failed ingest attempts with a YouTube HTTP
+// error, label status_class "4xx" or "5xx" (metrics::increment(tx, family,
+// labels)).
+inline constexpr const char* kIngestHttpErrors = "ingest_http_errors";
+
 // The worker's on_failure for a stage, in the failure's transaction. Emits
 // `names.error_event` while a retry follows, else `names.failed_event`, with
 // {video_id, variant (has_variant), stage, reason, error, attempt,
-// max_attempts, job_id}. A job of a reprocess that gives up fails the whole
-// request once (the first to give up; later ones find it no longer pending):
+// max_attempts, job_id}, plus http_status (a number) when the failure came
+// from an upstream HTTP answer (worker::Failure::http_status). An ingest
+// failure whose status is 4xx or 5xx also counts kIngestHttpErrors with its
+// status_class, in the same transaction. A job of a reprocess that gives up
+// fails the whole request once (the first to give up; later ones find it no
+// longer pending):
 // reprocess_failure and reprocess-error {video_id, reprocess_id, variant,
 // stage, reason, error}. The payload may be what failed: whatever of it
 // does not parse is left null (the video falls back to the job's subject).

@@ -92,6 +92,7 @@ Failure failure_of(std::exception_ptr e, const queue::Job& job) {
   f.reason = info.reason;
   f.message = stored_message(info.message);
   f.permanent = info.permanent;
+  f.http_status = info.http_status;
   f.attempt = job.attempt;
   f.max_attempts = job.max_attempts;
   // "reason: message", unless the reason is a generic one or already leads.
@@ -240,6 +241,7 @@ struct Worker::State {
       if (db::is_connection_error(e)) {
         failure.reason = "db_connection_lost";
         failure.permanent = false;
+        failure.http_status.reset();  // the database failed, not an upstream answer
         failure.error = "database connection lost while running: " + failure.message;
         owed.push_back({job, failure});
         throw;

@@ -15,7 +15,8 @@
 //     died) and prunes finished jobs and old events in small batches.
 //
 // Failures: a handler that throws fails the job. The worker describes the
-// exception as a Failure (reason code, message, attempt), stores the reason
+// exception as a Failure (reason code, message, attempt, upstream HTTP
+// status), stores the reason
 // in jobs.reason and "<reason>: <message>" in jobs.last_error, and hands the
 // Failure to Options::on_failure; a permanent td::JobError (PermanentError)
 // sends the job to `dead` at once;
@@ -35,6 +36,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,9 @@ struct Failure {
   bool gave_up = false;    // the job is dead: no retry follows
   int attempt = 0;
   int max_attempts = 0;
+  // The upstream HTTP status the td::JobError carried (YouTube's 403, 503),
+  // for the failure event; unset for any other failure.
+  std::optional<int> http_status = std::nullopt;
 };
 
 // The statements the worker itself runs: the queue's, the outbox's and the
@@ -86,7 +91,7 @@ struct Options {
   // Registers the named statements on every new connection, in one call.
   // The worker runs the queue's, outbox's and metrics' statements, so this
   // must register those as well as the handler's: a service passes
-  // store::prepare, which registers every statement of the system.
+  // catalog::prepare, which registers every statement of the system.
   std::function<void(pqxx::connection_base&)> prepare = prepare_runtime_statements;
   // Called inside the transaction that records a job's failure, before it
   // commits, so a service can emit its *-error / *-failed event atomically

@@ -185,16 +185,21 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
           "YouTube Data API quota exceeded; not calling it again until {} (midnight Pacific); yt-dlp continues",
           td::iso8601(reset));
     }
-    throw QuotaExceeded(what + ": quota exceeded until " + td::iso8601(reset), reset);
+    throw QuotaExceeded(what + ": quota exceeded until " + td::iso8601(reset), reset, resp.status);
   }
+  // From here on every error is an HTTP answer other than 200: it carries
+  // the status (a 200 with a bad body above carries none: that answer was
+  // not an HTTP error).
   if (resp.retryable() || reason == "rateLimitExceeded" || reason == "userRateLimitExceeded") {
-    throw td::TransientError("data_api_failed", what + ": " + resp.describe());
+    throw td::TransientError("data_api_failed", what + ": " + resp.describe(), resp.status);
   }
   if (resp.status == 400 || resp.status == 401 || resp.status == 403) {
-    throw td::TransientError("data_api_auth", what + ": refused (" + (reason.empty() ? "no reason" : reason) +
-                                                  "), check YOUTUBE_API_KEY: " + resp.describe());
+    throw td::TransientError(
+        "data_api_auth",
+        what + ": refused (" + (reason.empty() ? "no reason" : reason) + "), check YOUTUBE_API_KEY: " + resp.describe(),
+        resp.status);
   }
-  throw td::TransientError("data_api_failed", what + ": " + resp.describe());
+  throw td::TransientError("data_api_failed", what + ": " + resp.describe(), resp.status);
 }
 
 std::string youtube_category_name(const std::string& id) {

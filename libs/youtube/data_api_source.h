@@ -20,7 +20,9 @@
 // existed); 403 quotaExceeded/dailyLimitExceeded -> QuotaExceeded; 400/401/403
 // key problems -> TransientError data_api_auth (a config fault must not kill
 // the user's job); 429, 5xx, HTML or unparsable bodies, connection failures
-// -> TransientError.
+// -> TransientError. Every error from an answer other than 200 (the quota's
+// 403 included) carries its status (td::JobError::http_status()); a 200 whose
+// body is wrong, a connection failure and the remembered quota carry none.
 #pragma once
 
 #include <chrono>

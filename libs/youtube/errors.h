@@ -13,6 +13,14 @@
 //                  remembers this itself until resets_at() (next midnight
 //                  Pacific) and stops calling; the fallback keeps using yt-dlp.
 //
+// HTTP status (td::JobError::http_status()): every error of this library
+// that comes from an HTTP answer of YouTube carries its status: the Data
+// API's when it was not 200 (data_api_source.h), the "HTTP Error NNN" of
+// yt-dlp's ERROR line (ytdlp_errors.h); the fallback keeps the status of the
+// error it throws (fallback_source.h). Throttled and QuotaExceeded keep theirs
+// too (429, the Data API's 403), though neither is a failed attempt; a bot
+// check is a page, not a status, and has none.
+//
 // Permanent reasons used by this library (PermanentError::reason()):
 //   bad_link, not_found, private, unavailable, age_restricted, members_only,
 //   geo_blocked, live_not_finished, no_transcript, metadata_too_large.
@@ -29,8 +37,9 @@ namespace td::youtube {
 
 class Throttled : public td::TransientError {
  public:
-  explicit Throttled(const std::string& message, std::optional<std::chrono::milliseconds> retry_after = std::nullopt)
-      : td::TransientError("throttled", message), retry_after_(retry_after) {}
+  explicit Throttled(const std::string& message, std::optional<std::chrono::milliseconds> retry_after = std::nullopt,
+                     std::optional<int> http_status = std::nullopt)
+      : td::TransientError("throttled", message, http_status), retry_after_(retry_after) {}
   const std::optional<std::chrono::milliseconds>& retry_after() const { return retry_after_; }
 
  private:
@@ -39,8 +48,9 @@ class Throttled : public td::TransientError {
 
 class QuotaExceeded : public td::TransientError {
  public:
-  QuotaExceeded(const std::string& message, std::chrono::system_clock::time_point resets_at)
-      : td::TransientError("quota_exceeded", message), resets_at_(resets_at) {}
+  QuotaExceeded(const std::string& message, std::chrono::system_clock::time_point resets_at,
+                std::optional<int> http_status = std::nullopt)
+      : td::TransientError("quota_exceeded", message, http_status), resets_at_(resets_at) {}
   std::chrono::system_clock::time_point resets_at() const { return resets_at_; }
 
  private:

@@ -12,6 +12,9 @@
 //   primary permanent                -> primary's PermanentError
 //   secondary says not_found         -> PermanentError not_found
 //   otherwise                        -> TransientError, both messages
+// An error thrown as it came keeps its HTTP status; one joining both
+// messages keeps the primary's (whose message leads), else the secondary's
+// (never a QuotaExceeded's).
 // A secondary QuotaExceeded never decides the outcome: the quota is not the
 // video's fault. When the secondary succeeds after a throttled primary, the
 // metadata is returned and on_throttled still fires so the lead can pause.

@@ -110,7 +110,10 @@ VideoMetadata YtDlpSource::fetch(const std::string& id) {
                                                        std::to_string(config_.max_json_bytes) + " bytes");
   }
   if (r.out.find_first_not_of(" \r\n\t") == std::string::npos) {
-    if (stderr_shows_throttle(r.err)) throw Throttled("yt-dlp metadata for yt:" + id + ": throttled (empty output)");
+    if (stderr_shows_throttle(r.err)) {
+      throw Throttled("yt-dlp metadata for yt:" + id + ": throttled (empty output)", std::nullopt,
+                      ytdlp_throttle_status(r.err));
+    }
     throw td::TransientError("ytdlp_bad_output", "yt-dlp metadata for yt:" + id + " printed nothing");
   }
   return parse_ytdlp_info(r.out, id);
@@ -166,8 +169,10 @@ std::optional<Transcript> YtDlpTranscriptSource::try_track(const std::string& id
     if (chosen) break;
   }
   if (!chosen) {
-    if (stderr_shows_throttle(r.err))
-      throw Throttled("yt-dlp " + step + " for yt:" + id + ": throttled, no file written");
+    if (stderr_shows_throttle(r.err)) {
+      throw Throttled("yt-dlp " + step + " for yt:" + id + ": throttled, no file written", std::nullopt,
+                      ytdlp_throttle_status(r.err));
+    }
     spdlog::warn("video=yt:{} yt-dlp wrote no caption file for {}", id, step);
     return std::nullopt;
   }

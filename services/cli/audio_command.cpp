@@ -4,13 +4,13 @@
 
 #include <cxxopts.hpp>
 
+#include "catalog/catalog.h"
 #include "commands.h"
 #include "common/env.h"
 #include "common/hash.h"
 #include "db/connection.h"
 #include "files.h"
 #include "store/audio.h"
-#include "store/statements.h"
 #include "store/videos.h"
 #include "variants/variants.h"
 #include "youtube/link.h"
@@ -55,7 +55,7 @@ int audio_command(const Args& args) {
   }
 
   auto conn = db::connect(database_url_from(r["database-url"].as<std::string>()));
-  store::prepare(*conn);
+  catalog::prepare(*conn);
   pqxx::read_transaction tx(*conn);
   if (!store::get_video(tx, video_id)) {
     std::cerr << "tubedigest audio: unknown video '" << video_id << "' (ids look like yt:dQw4w9WgXcQ)\n";

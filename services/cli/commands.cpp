@@ -1,8 +1,8 @@
 #include "commands.h"
 
+#include "catalog/catalog.h"
 #include "common/env.h"
 #include "db/connection.h"
-#include "store/statements.h"
 #include "youtube/link.h"
 
 namespace td::cli {
@@ -45,7 +45,7 @@ std::string video_argument(const cxxopts::ParseResult& r, const std::string& com
 
 std::unique_ptr<pqxx::connection> open_store(const std::string& database_url_flag) {
   auto conn = db::connect(database_url_from(database_url_flag));
-  store::prepare(*conn);
+  catalog::prepare(*conn);
   return conn;
 }
 

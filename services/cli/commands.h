@@ -28,6 +28,7 @@ void register_audio_command();
 void register_video_commands();
 void register_reprocess_command();
 void register_delete_command();
+void register_alerts_command();
 
 // The database URL from --database-url or DATABASE_URL.
 std::string database_url_from(const std::string& flag);

@@ -5,11 +5,11 @@
 #include <cxxopts.hpp>
 #include <nlohmann/json.hpp>
 
+#include "catalog/catalog.h"
 #include "commands.h"
 #include "common/env.h"
 #include "db/connection.h"
 #include "store/audio.h"
-#include "store/statements.h"
 #include "store/video_delete.h"
 #include "store/videos.h"
 #include "youtube/link.h"

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   td::cli::register_video_commands();
   td::cli::register_reprocess_command();
   td::cli::register_delete_command();
+  td::cli::register_alerts_command();
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     usage();
     return argc < 2 ? 2 : 0;

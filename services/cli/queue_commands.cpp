@@ -4,6 +4,7 @@
 
 #include <cxxopts.hpp>
 
+#include "catalog/catalog.h"
 #include "commands.h"
 #include "common/quote.h"
 #include "db/connection.h"
@@ -11,7 +12,6 @@
 #include "queue/queue.h"
 #include "store/pauses.h"
 #include "store/report.h"
-#include "store/statements.h"
 #include "store/tool_versions.h"
 
 namespace td::cli {
@@ -33,7 +33,7 @@ cxxopts::Options base_options(const std::string& name, const std::string& what) 
 
 std::unique_ptr<pqxx::connection> open(const cxxopts::ParseResult& r) {
   auto conn = db::connect(database_url_from(r["database-url"].as<std::string>()));
-  store::prepare(*conn);
+  catalog::prepare(*conn);
   return conn;
 }
 

@@ -5,10 +5,10 @@
 
 #include <cxxopts.hpp>
 
+#include "catalog/catalog.h"
 #include "commands.h"
 #include "db/connection.h"
 #include "store/reprocess_schedule.h"
-#include "store/statements.h"
 #include "store/videos.h"
 #include "variants/variants.h"
 #include "youtube/link.h"

@@ -6,6 +6,7 @@
 
 #include <cxxopts.hpp>
 
+#include "catalog/catalog.h"
 #include "commands.h"
 #include "common/env.h"
 #include "db/connection.h"
@@ -15,7 +16,6 @@
 #include "queue/queue.h"
 #include "store/pipeline.h"
 #include "store/report.h"
-#include "store/statements.h"
 #include "variants/variants.h"
 #include "youtube/link.h"
 

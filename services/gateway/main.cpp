@@ -7,6 +7,7 @@
 
 #include <cxxopts.hpp>
 
+#include "alerts/runtime.h"
 #include "common/log.h"
 #include "common/program.h"
 #include "common/signals.h"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
       throw std::invalid_argument("--threads, --db-pool and --max-body-bytes must be at least 1");
     auto [host, port] = td::gateway::split_listen(opt.listen);
     td::gateway::check_exposure(opt, host);
+    auto alerting_settings = td::alerts::Settings::from_env();  // a malformed ALERT_* stops the gateway here
 
     if (!r.count("no-migrate")) td::db::migrate_with_retry(opt.database_url, std::chrono::minutes(5));
     if (!opt.audio_dir.empty()) td::store::claim_audio_dir(opt.database_url, opt.audio_dir, std::chrono::minutes(5));
@@ -62,11 +64,15 @@ int main(int argc, char** argv) {
       cv.notify_all();
     });
     gw.start();
+    // Alerts are evaluated and sent from every service process, the gateway's too (alerts/runtime.h).
+    td::alerts::Runtime alerting({opt.database_url, "gateway", std::move(alerting_settings)});
+    alerting.start();
     std::cout << "tubedigest gateway: http://" << host << ":" << gw.port() << "/" << std::endl;
     {
       std::unique_lock lk(mu);
       cv.wait(lk, [&] { return signals > 0; });
     }
+    alerting.stop();
     gw.stop();
     return 0;
   });

@@ -4,10 +4,10 @@
 
 #include <random>
 
+#include "catalog/catalog.h"
 #include "common/env.h"
 #include "common/process.h"
 #include "db/connection.h"
-#include "store/statements.h"
 #include "store/tool_versions.h"
 
 namespace td::ingest {
@@ -90,7 +90,7 @@ bool YtDlpUpkeep::update() {
 void YtDlpUpkeep::record(const std::string& version) {
   try {
     auto conn = db::connect(config_.database_url);
-    store::prepare(*conn);
+    catalog::prepare(*conn);
     pqxx::work tx(*conn);
     auto ttl = std::chrono::duration_cast<std::chrono::seconds>(config_.refresh * 3);
     store::record_tool_version(tx, "yt-dlp", config_.owner, version, config_.ytdlp_path, ttl);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,14 +48,16 @@ struct Fixture {
     tx.commit();
     return r[0].as<int64_t>();
   }
-  // A failed attempt's event as libs/stage writes it.
+  // A failed attempt's event as libs/stage writes it: http_status (a JSON
+  // number) only when the failure came from an HTTP answer.
   void failure_event(const std::string& stage, const std::string& video_id, const std::string& error,
-                     const std::string& type = "report-sync-error") {
+                     const std::string& type = "report-sync-error", std::optional<int> http_status = std::nullopt) {
     pqxx::work tx(*conn);
     tx.exec_params(
         "SELECT td_emit_event($1, $2, jsonb_build_object('stage', $3::text, 'reason', 'ytdlp_failed', "
-        "'error', $4::text, 'video_id', $2::text))",
-        type, video_id, stage, error);
+        "'error', $4::text, 'video_id', $2::text) || "
+        "CASE WHEN $5 = '' THEN '{}'::jsonb ELSE jsonb_build_object('http_status', $5::int) END)",
+        type, video_id, stage, error, http_status ? std::to_string(*http_status) : std::string());
     tx.commit();
   }
   std::vector<Alert> evaluate(const Thresholds& t = {}) {

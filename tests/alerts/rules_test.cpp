@@ -92,24 +92,29 @@ TEST_CASE_FIXTURE(Fixture, "YouTubeThrottled: an active pause fires and its end 
   CHECK(step().resolved.empty());
 }
 
-TEST_CASE_FIXTURE(Fixture, "IngestHttpErrors: failed ingest attempts by status class, from the stored error lines") {
+TEST_CASE_FIXTURE(Fixture, "IngestHttpErrors: failed ingest attempts by status class, from the events' http_status") {
   const std::string ytdlp403 =
       "yt-dlp metadata for yt:aaaaaaaaaaa failed (exit 1): ERROR: [youtube] aaaaaaaaaaa: "
       "Unable to download webpage: HTTP Error 403: Forbidden";
   const std::string api503 =
       "YouTube Data API videos.list for yt:bbbbbbbbbbb: HTTP 503 from "
       "https://www.googleapis.com/youtube/v3/videos: backend error";
-  failure_event("ingest", "yt:aaaaaaaaaaa", ytdlp403);
-  failure_event("ingest", "yt:ccccccccccc", ytdlp403);
-  failure_event("summarize", "yt:aaaaaaaaaaa", "LLM answered HTTP 403 from http://llm");    // not ingest
-  failure_event("ingest", "yt:ddddddddddd", "yt-dlp transcript timed out and was killed");  // no status
-  failure_event("ingest", "yt:bbbbbbbbbbb", api503);
-  failure_event("ingest", "yt:bbbbbbbbbbb", api503, "report-sync-failed");
+  const std::string ytdlp404 =
+      "yt-dlp captions en for yt:ccccccccccc failed (exit 1): ERROR: HTTP Error 404: Not Found";
+  failure_event("ingest", "yt:aaaaaaaaaaa", ytdlp403, "report-sync-error", 403);
+  failure_event("ingest", "yt:ccccccccccc", ytdlp404, "report-sync-error", 404);
+  // Not counted: another stage, no status, a status of neither class.
+  failure_event("summarize", "yt:aaaaaaaaaaa", "LLM answered HTTP 403 from http://llm", "report-sync-error", 403);
+  failure_event("ingest", "yt:ddddddddddd", "yt-dlp transcript timed out and was killed");
+  failure_event("ingest", "yt:ddddddddddd", "yt-dlp: HTTP Error 302: Found", "report-sync-error", 302);
+  failure_event("ingest", "yt:bbbbbbbbbbb", api503, "report-sync-error", 503);
+  failure_event("ingest", "yt:bbbbbbbbbbb", api503, "report-sync-failed", 503);
   CHECK(evaluate().empty());  // 2 of each class: under the threshold of 3
 
-  failure_event("ingest", "yt:eeeeeeeeeee", ytdlp403, "report-sync-failed");
+  failure_event("ingest", "yt:eeeeeeeeeee", ytdlp403, "report-sync-failed", 403);
   auto alerts = evaluate();
   REQUIRE(names(alerts) == Names{"IngestHttpErrors{status_class=4xx,}"});
+  CHECK(alerts[0].annotations.at("summary") == "3 ingest attempt(s) failed with YouTube HTTP 4xx in the last 600s");
   CHECK(alerts[0].annotations.at("attempts") == "3");
   CHECK(alerts[0].annotations.at("last_error") == ytdlp403);
   CHECK(alerts[0].annotations.at("video_ids") == "yt:aaaaaaaaaaa,yt:ccccccccccc,yt:eeeeeeeeeee");
@@ -122,4 +127,55 @@ TEST_CASE_FIXTURE(Fixture, "IngestHttpErrors: failed ingest attempts by status c
   auto later = step();
   REQUIRE(later.resolved.size() == 1);
   CHECK(later.resolved[0].alert.labels.at("status_class") == "4xx");
+}
+
+TEST_CASE_FIXTURE(Fixture, "IngestHttpErrors: an event without http_status does not count, whatever its error says") {
+  // Error lines that name a status, as events written before the field
+  // existed did: the rule no longer reads the text.
+  const std::string ytdlp403 =
+      "yt-dlp metadata for yt:aaaaaaaaaaa failed (exit 1): ERROR: [youtube] aaaaaaaaaaa: "
+      "Unable to download webpage: HTTP Error 403: Forbidden";
+  for (const char* video : {"yt:aaaaaaaaaaa", "yt:bbbbbbbbbbb", "yt:ccccccccccc", "yt:ddddddddddd"})
+    failure_event("ingest", video, ytdlp403);
+  failure_event("ingest", "yt:eeeeeeeeeee", "HTTP 503 from https://www.googleapis.com", "report-sync-failed");
+  CHECK(evaluate({.ingest_errors = 1}).empty());
+  // A status written as anything but a number is not one either, and does
+  // not break the evaluation.
+  sql("SELECT td_emit_event('report-sync-error', 'yt:fffffffffff', "
+      "'{\"stage\": \"ingest\", \"error\": \"x\", \"http_status\": \"403\"}'::jsonb)");
+  CHECK(evaluate({.ingest_errors = 1}).empty());
+  // The field alone decides: an error line without any status text counts.
+  failure_event("ingest", "yt:ggggggggggg", "yt-dlp: metadata_unavailable", "report-sync-error", 500);
+  CHECK(names(evaluate({.ingest_errors = 1})) == Names{"IngestHttpErrors{status_class=5xx,}"});
+}
+
+TEST_CASE_FIXTURE(Fixture, "ProviderFallbacks: outputs stored from a fallback, by stage and first choice") {
+  auto fallback = [&](const std::string& type, const std::string& video, const std::string& from,
+                      const std::string& reason) {
+    pqxx::work tx(*conn);
+    tx.exec_params(
+        "SELECT td_emit_event($1, $2, jsonb_build_object('variant', 'comprehensive', 'revision', 1, "
+        "'from', $3::text, 'to', 'extractive', 'reason', $4::text))",
+        type, video, from, reason);
+    tx.commit();
+  };
+  fallback("summary-fallback", "yt:aaaaaaaaaaa", "openai", "llm_auth");
+  fallback("summary-fallback", "yt:bbbbbbbbbbb", "openai", "llm_auth");
+  fallback("tts-fallback", "yt:aaaaaaaaaaa", "openai:tts-1", "tts_unavailable");
+  CHECK(evaluate().empty());  // 2 summaries, 1 audio: under 3
+
+  fallback("summary-fallback", "yt:ccccccccccc", "openai", "truncated");
+  auto alerts = evaluate();
+  REQUIRE(names(alerts) == Names{"ProviderFallbacks{from=openai,stage=summarize,}"});
+  CHECK(alerts[0].annotations.at("summary") == "3 summaries in the last 600s came from a fallback: openai failed");
+  CHECK(alerts[0].annotations.at("outputs") == "3");
+  CHECK(alerts[0].annotations.at("reason") == "truncated");  // the newest
+  CHECK(alerts[0].annotations.at("to") == "extractive");
+  CHECK(alerts[0].annotations.at("video_ids") == "yt:aaaaaaaaaaa,yt:bbbbbbbbbbb,yt:ccccccccccc");
+  CHECK(names(evaluate({.fallbacks = 1})) ==
+        Names{"ProviderFallbacks{from=openai,stage=summarize,}", "ProviderFallbacks{from=openai:tts-1,stage=tts,}"});
+
+  CHECK(step().fired.size() == 1);
+  sql("UPDATE events SET created_at = now() - interval '11 minutes'");
+  CHECK(step().resolved.size() == 1);
 }

@@ -7,13 +7,14 @@
 #include <sstream>
 #include <thread>
 
+#include "catalog/catalog.h"
 #include "common/process.h"
 #include "events/outbox.h"
 #include "ingest_stage.h"
+#include "ingest_worker.h"
 #include "metrics/metrics.h"
 #include "store/pauses.h"
 #include "store/pipeline.h"
-#include "store/statements.h"
 #include "store/transcripts.h"
 #include "store/videos.h"
 #include "support/helpers.h"
@@ -77,24 +78,13 @@ struct Harness {
     td::worker::Worker worker;
     std::thread thread;
     Running(const std::string& url, std::shared_ptr<td::ingest::IngestStage> s)
-        : stage(s), worker(make_worker(url, *s)) {
+        : stage(s), worker(td::ingest::test::make_ingest_worker(url, *s)) {
       thread = std::thread([this] { worker.run(); });
       REQUIRE(td::test::eventually([this] { return worker.ready(); }, 10s));
     }
     ~Running() {
       worker.stop();
       thread.join();
-    }
-    static td::worker::Worker make_worker(const std::string& url, td::ingest::IngestStage& stage) {
-      td::worker::Options o;
-      o.database_url = url;
-      o.kinds = {"ingest"};
-      o.poll_interval = 300ms;
-      o.maintenance_interval = 0ms;
-      o.retry_backoff = {50ms, 200ms, 0.0};
-      o.prepare = td::store::prepare;
-      auto handler = td::stage::install(stage, o);
-      return td::worker::Worker(o, handler);
     }
   };
 
@@ -259,7 +249,7 @@ TEST_CASE("Ingest: YouTube throttling pauses every replica; jobs wait without fa
                "Use --cookies-from-browser or --cookies for the authentication."}));
   auto job = h.submit("yt:tdManualEn1");
   pqxx::connection c(h.db.url());
-  td::store::prepare(c);
+  td::catalog::prepare(c);
   REQUIRE(td::test::eventually(
       [&] {
         pqxx::read_transaction tx(c);

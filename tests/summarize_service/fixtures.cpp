@@ -4,10 +4,10 @@
 
 #include <chrono>
 
+#include "catalog/catalog.h"
 #include "metrics/metrics.h"
 #include "store/pipeline.h"
 #include "store/reprocess.h"
-#include "store/statements.h"
 #include "store/transcripts.h"
 #include "store/videos.h"
 #include "summarize/text.h"
@@ -118,7 +118,7 @@ Running::Running(const std::string& url, summarize_stage::Config config, int con
   o.maintenance_interval = 0ms;
   o.shutdown_deadline = 5s;
   o.retry_backoff = {50ms, 200ms, 0.0};
-  o.prepare = store::prepare;
+  o.prepare = catalog::prepare;
   if (!config.make_chain) config = extractive_config();
   stage = std::make_unique<summarize_stage::SummarizeStage>(std::move(config));
   auto handler = td::stage::install(*stage, o);

@@ -12,10 +12,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "catalog/catalog.h"
 #include "common/process.h"
 #include "db/migrate.h"
 #include "metrics/metrics.h"
-#include "store/statements.h"
 
 extern char** environ;
 
@@ -24,7 +24,7 @@ namespace td::test {
 std::unique_ptr<pqxx::connection> migrated_connection(const std::string& url) {
   auto conn = std::make_unique<pqxx::connection>(url);
   db::migrate(*conn);
-  store::prepare(*conn);  // the store's statements, with the queue's, events' and metrics'
+  catalog::prepare(*conn);  // the store's statements, with the queue's, events' and metrics'
 
   return conn;
 }

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "catalog/catalog.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
-#include "store/statements.h"
 #include "store/summaries.h"
 #include "store/videos.h"
 #include "support/helpers.h"
@@ -34,7 +34,7 @@ RunningStage::RunningStage(const std::string& url, std::shared_ptr<tts::TtsEngin
   o.maintenance_interval = 0ms;
   o.shutdown_deadline = 10s;
   o.retry_backoff = {50ms, 200ms, 0.0};
-  o.prepare = store::prepare;
+  o.prepare = catalog::prepare;
   auto handler = td::stage::install(stage_, o);
   worker_ = std::make_unique<worker::Worker>(o, handler);
   thread_ = std::thread([this] { worker_->run(); });

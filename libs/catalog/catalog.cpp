@@ -1,0 +1,13 @@
+#include "catalog/catalog.h"
+
+#include "alerts/statements.h"
+#include "store/statements.h"
+
+namespace td::catalog {
+
+void prepare(pqxx::connection_base& conn) {
+  store::prepare(conn);
+  alerts::prepare(conn);
+}
+
+}  // namespace td::catalog
