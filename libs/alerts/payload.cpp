@@ -20,17 +20,8 @@ std::string cut(const std::string& s, size_t max) {
   return s.substr(0, n) + "...";
 }
 
-// Slack's mrkdwn reserves &, < and >.
-std::string mrkdwn(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
-  }
-  return out;
-}
+// Slack's mrkdwn reserves &, < and >, escaped as in HTML.
+std::string mrkdwn(const std::string& s) { return escape_html(s); }
 
 std::string label_text(const Labels& labels) {
   std::string out;

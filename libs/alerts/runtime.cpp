@@ -1,7 +1,5 @@
 #include "alerts/runtime.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "alerts/evaluator.h"
@@ -12,9 +10,10 @@
 #include "catalog/catalog.h"
 #include "common/log.h"
 #include "common/quote.h"
+#include "common/stop_flag.h"
 #include "db/connection.h"
 #include "queue/queue.h"
-#include "worker/worker.h"
+#include "worker/side_worker.h"
 
 namespace td::alerts {
 
@@ -29,12 +28,10 @@ worker::Options sender_options(const RuntimeOptions& o) {
   w.database_url = o.database_url;
   w.kinds = {kNotifyKind};
   w.worker_id = worker::default_worker_id(o.process + "-alerts");
-  w.concurrency = 1;
   w.poll_interval = o.poll_interval;
   w.lease = std::max<std::chrono::milliseconds>(std::chrono::seconds(60), o.settings.send_timeout * 4);
   w.heartbeat_interval = w.lease / 4;
   w.shutdown_deadline = o.settings.send_timeout + std::chrono::seconds(1);
-  w.maintenance_interval = std::chrono::milliseconds(0);
   w.retry_backoff = o.settings.retry_backoff;
   w.prepare = catalog::prepare;
   w.on_failure = Sender::count_failure;
@@ -54,23 +51,14 @@ struct Runtime::State {
   std::string holder;
   LeaderLease lease;
   queue::Queue queue;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
+  StopFlag stop;
   std::thread evaluator;
-  std::unique_ptr<worker::Worker> sender;
-  std::thread sender_thread;
+  std::unique_ptr<worker::SideWorker> sender;
 
   explicit State(RuntimeOptions o)
       : opt(std::move(o)),
         holder(worker::default_worker_id(opt.process)),
         lease(kEvaluatorLease, holder, lease_ttl(opt.settings)) {}
-
-  // Sleeps `d` or until stop(); true when stopping.
-  bool wait(std::chrono::milliseconds d) {
-    std::unique_lock lk(mu);
-    return cv.wait_for(lk, d, [&] { return stopping; });
-  }
 
   void evaluate_loop() {
     const auto interval = opt.settings.eval_interval;
@@ -107,7 +95,7 @@ struct Runtime::State {
         }
         next = backoff.delay(++failures);
       }
-      if (wait(next)) break;
+      if (stop.wait_for(next)) break;
     }
     if (conn && leading) {
       try {
@@ -132,21 +120,16 @@ void Runtime::start() {
   spdlog::info("{}", s.opt.settings.describe());
   s.evaluator = std::thread([&s] { s.evaluate_loop(); });
   if (!s.opt.settings.receivers.empty()) {
-    s.sender = std::make_unique<worker::Worker>(sender_options(s.opt), Sender(s.opt.settings));
-    s.sender_thread = std::thread([&s] { s.sender->run(); });
+    s.sender = std::make_unique<worker::SideWorker>(sender_options(s.opt), Sender(s.opt.settings));
+    s.sender->start();
   }
 }
 
 void Runtime::stop() {
   auto& s = *state_;
-  {
-    std::lock_guard lk(s.mu);
-    s.stopping = true;
-  }
-  s.cv.notify_all();
+  s.stop.stop();
   if (s.sender) s.sender->stop();
   if (s.evaluator.joinable()) s.evaluator.join();
-  if (s.sender_thread.joinable()) s.sender_thread.join();
 }
 
 }  // namespace td::alerts

@@ -2,12 +2,14 @@
 
 #include "alerts/statements.h"
 #include "store/statements.h"
+#include "telegram/state.h"
 
 namespace td::catalog {
 
 void prepare(pqxx::connection_base& conn) {
   store::prepare(conn);
   alerts::prepare(conn);
+  telegram::prepare(conn);
 }
 
 }  // namespace td::catalog

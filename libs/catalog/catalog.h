@@ -2,7 +2,8 @@
 //
 // Each library keeps its statements next to the code that runs them and
 // registers its own groups (store::prepare: the store's with the queue's,
-// outbox's and metrics'; alerts::prepare). A connection that any part of
+// outbox's and metrics'; alerts::prepare;
+// telegram::prepare). A connection that any part of
 // the system may use (a worker slot, the gateway's pool, the CLI) is
 // prepared with catalog::prepare, so no caller needs to know which library
 // a statement it reaches belongs to. This library sits above the others so

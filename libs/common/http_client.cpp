@@ -1,5 +1,7 @@
 #include "common/http_client.h"
 
+#include <cctype>
+
 #include <httplib.h>
 
 #include <netdb.h>
@@ -135,6 +137,23 @@ std::string seconds_text(std::chrono::milliseconds d) {
   std::string s = buf;
   while (s.back() == '0') s.pop_back();
   return s + " s";
+}
+
+std::string percent_encode(std::string_view s, std::string_view keep) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        keep.find(static_cast<char>(c)) != keep.npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 std::string join_url(const std::string& base, const std::string& path) {

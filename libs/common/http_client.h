@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +68,11 @@ struct Request {
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
   size_t max_body = 64 * 1024 * 1024;  // larger responses are cut and reported as an error
 };
+
+// Percent-encodes everything but RFC 3986's unreserved characters (letters,
+// digits, - _ . ~) and those in `keep` ("/" for a path): a query value or a
+// path segment that may hold anything.
+std::string percent_encode(std::string_view s, std::string_view keep = "");
 
 // Joins a base URL and a path without doubling or dropping slashes.
 std::string join_url(const std::string& base, const std::string& path);

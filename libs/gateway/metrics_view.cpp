@@ -17,7 +17,9 @@ const std::vector<std::string>& contract_counters() {
       "audio_generated", "audio_reused", "reprocess_requested", "reprocess_success", "reprocess_failure",
       "sse_clients_total", "sse_events_broadcast", "sse_events_failed",
       // where each ingest's transcript came from.
-      "ingest_transcript_stored", "ingest_transcript_fetched", "ingest_transcript_user"};
+      "ingest_transcript_stored", "ingest_transcript_fetched", "ingest_transcript_user",
+      // the Telegram bot (libs/telegram); 0 without one.
+      "telegram_updates", "telegram_messages_sent", "telegram_send_errors", "telegram_refusals"};
   return names;
 }
 
@@ -40,6 +42,7 @@ const struct {
 } kLabelledFamilies[] = {
     {"summary_fallbacks", "Summaries stored from a later summarizer than the first, by from, to and reason."},
     {"tts_fallbacks", "Audio spoken by the fallback engine, by from, to and reason."},
+    {"alert_notifications", "Alert notifications, by receiver and result (sent, failed, dead)."},
 };
 
 // Labelled counter families shown in Prometheus only. `always` lists label
@@ -168,6 +171,14 @@ std::optional<CounterFamily> family_of(const std::string& name) {
     return CounterFamily{"sse_events",
                          "SSE events, over all gateways: broadcast once per gateway, failed per client.",
                          {{"result", "failed"}}};
+  if (name == "telegram_updates")
+    return CounterFamily{"telegram_updates", "Telegram updates the bot's poller received.", {}};
+  if (name == "telegram_messages_sent")
+    return CounterFamily{"telegram_messages", "Bot API calls of the Telegram bot, by result.", {{"result", "sent"}}};
+  if (name == "telegram_send_errors")
+    return CounterFamily{"telegram_messages", "Bot API calls of the Telegram bot, by result.", {{"result", "error"}}};
+  if (name == "telegram_refusals")
+    return CounterFamily{"telegram_refusals", "Telegram messages from users not allowed, answered with a refusal.", {}};
   return std::nullopt;
 }
 

@@ -24,7 +24,8 @@
 //   ([{from, to, reason, count}], [] before the first fallback; labelled
 //   counters are not repeated under counters), alerts (the firing ones:
 //   [{fingerprint, alertname, labels, summary (annotations.summary or ""),
-//   starts_at}], [] when none fire).
+//   starts_at}], [] when none fire), alert_notifications ([{receiver, result,
+//   count}], like the fallbacks).
 //
 // Prometheus only (no JSON key): tubedigest_alerts_firing{alertname,<the
 // alert's labels>} 1 per firing alert, tubedigest_build_info{version},

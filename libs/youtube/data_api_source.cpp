@@ -39,21 +39,6 @@ std::optional<int64_t> stat(const json& stats, const char* key) {
   return std::stoll(s);
 }
 
-std::string url_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // Google's error reasons: {"error":{"code":403,"errors":[{"reason":"quotaExceeded",...}],"message":...}}
 std::string error_reason(const json& body) {
   if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return "";
@@ -146,7 +131,7 @@ VideoMetadata DataApiSource::fetch(const std::string& id) {
   }
   td::http::Request req;
   req.url = td::http::join_url(config_.base, "videos") + "?part=snippet,contentDetails,statistics&id=" + id +
-            "&key=" + url_encode(config_.key);
+            "&key=" + http::percent_encode(config_.key);
   req.timeout = config_.timeout;
   req.connect_timeout = std::min(config_.timeout, req.connect_timeout);
   req.max_body = 4 * 1024 * 1024;

@@ -14,6 +14,7 @@
 #include "db/migrate.h"
 #include "gateway/gateway.h"
 #include "store/audio_dir.h"
+#include "telegram/runtime.h"
 
 int main(int argc, char** argv) {
   td::log::init("gateway");
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     auto [host, port] = td::gateway::split_listen(opt.listen);
     td::gateway::check_exposure(opt, host);
     auto alerting_settings = td::alerts::Settings::from_env();  // a malformed ALERT_* stops the gateway here
+    auto telegram_settings = td::telegram::Settings::from_env(opt.default_variants);  // and TELEGRAM_*
 
     if (!r.count("no-migrate")) td::db::migrate_with_retry(opt.database_url, std::chrono::minutes(5));
     if (!opt.audio_dir.empty()) td::store::claim_audio_dir(opt.database_url, opt.audio_dir, std::chrono::minutes(5));
@@ -67,11 +69,14 @@ int main(int argc, char** argv) {
     // Alerts are evaluated and sent from every service process, the gateway's too (alerts/runtime.h).
     td::alerts::Runtime alerting({opt.database_url, "gateway", std::move(alerting_settings)});
     alerting.start();
+    td::telegram::Runtime telegram({opt.database_url, "gateway", std::move(telegram_settings)});
+    telegram.start();
     std::cout << "tubedigest gateway: http://" << host << ":" << gw.port() << "/" << std::endl;
     {
       std::unique_lock lk(mu);
       cv.wait(lk, [&] { return signals > 0; });
     }
+    telegram.stop();
     alerting.stop();
     gw.stop();
     return 0;

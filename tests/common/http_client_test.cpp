@@ -2,7 +2,9 @@
 // whole request (a trickled body is cut at it), fast and large answers come
 // back whole, and failures read as plain words with the URL (never its query).
 #include <doctest/doctest.h>
+
 #include <httplib.h>
+#include "support/loopback_server.h"
 
 #include <chrono>
 #include <functional>
@@ -15,24 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Serves on a free loopback port on its own thread; stops and joins on scope exit.
-struct LoopbackServer {
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
-
-  explicit LoopbackServer(const std::function<void(httplib::Server&)>& routes) {
-    routes(server);
-    port = server.bind_to_any_port("127.0.0.1");
-    thread = std::thread([this] { server.listen_after_bind(); });
-    for (int i = 0; i < 200 && !server.is_running(); ++i) std::this_thread::sleep_for(5ms);
-  }
-  ~LoopbackServer() {
-    server.stop();
-    thread.join();
-  }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
-};
+using td::test::LoopbackServer;
 
 // A piece every 500 ms for 4 s: each read is quick, the whole is slow.
 void trickle(httplib::Server& s) {

@@ -1,4 +1,6 @@
 #include "support/captions.h"
+
+#include "common/quote.h"
 #include "youtube/utf8.h"
 
 #include <algorithm>
@@ -205,17 +207,6 @@ std::string applause_tag(const std::string& language) {
   if (language.starts_with("fr")) return "[Applaudissements]";
   if (language.starts_with("es")) return "[Aplausos]";
   return "[Applause]";
-}
-
-std::string escape_vtt(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
-  }
-  return out;
 }
 
 // A line the rolling formats would read as YouTube's repetition of `previous`.
@@ -689,7 +680,10 @@ std::string manual_vtt(const CaptionTrack& t) {
     if (c + 1 < cues.size()) end = std::min(end, t.words[cues[c + 1].front().front()].start_ms);
     end = std::max(end, start + 1);
     out += vtt_timestamp(start) + " --> " + vtt_timestamp(end) + "\n";
-    for (auto& l : cues[c]) out += escape_vtt(text_of(l)) + "\n";
+    for (auto& l : cues[c]) {
+      out += escape_html(text_of(l));  // WebVTT escapes as HTML does
+      out += '\n';
+    }
     out += "\n";
   }
   return out;
