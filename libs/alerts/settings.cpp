@@ -6,6 +6,7 @@
 
 #include "common/env.h"
 #include "common/hash.h"
+#include "common/quote.h"
 
 namespace td::alerts {
 
@@ -26,12 +27,6 @@ std::optional<std::string> origin_of(const std::string& url) {
   for (unsigned char c : authority)
     if (c <= ' ' || c >= 0x7f) return std::nullopt;
   return scheme + "://" + authority;
-}
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 void check_url(const char* variable, const std::string& url, size_t position, size_t count) {

@@ -38,6 +38,12 @@ std::string one_line(std::string_view message) {
   return out;
 }
 
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
 std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -16,6 +16,10 @@ std::string quote_input(std::string_view s, size_t max = 64);
 // trimmed and they are joined with "; ".
 std::string one_line(std::string_view message);
 
+// `s` without leading and trailing spaces, tabs, CRs and LFs (a setting's
+// value, an item of a comma-separated list).
+std::string trim(std::string_view s);
+
 // Text for HTML, or for the markups that borrow its escapes (Telegram's HTML
 // parse mode, Slack's mrkdwn): &, < and > as entities; nothing else changes.
 std::string escape_html(std::string_view text);

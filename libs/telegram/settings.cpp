@@ -4,17 +4,12 @@
 #include <stdexcept>
 
 #include "common/env.h"
+#include "common/quote.h"
 #include "variants/variants.h"
 
 namespace td::telegram {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 // BotFather's tokens are "<bot id>:<35 characters of [A-Za-z0-9_-]>".
 bool plausible_token(const std::string& t) {
